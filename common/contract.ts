@@ -1,0 +1,151 @@
+/**
+ * The workbench API: every operation with its request and response schema, and
+ * every event the main side pushes. Electron IPC, the web server and the CLI
+ * all serve exactly this, through `dispatch.ts`.
+ */
+import { z } from 'zod'
+import { PathSchema, DisplayNameSchema, ObjectNameSchema } from './schemas/common'
+import {
+  ObjectEntrySchema,
+  ObjectKindSchema,
+  ProjectInfoSchema,
+  RecentProjectSchema,
+} from './schemas/project'
+
+/** Declares one operation. `summary` is shown by `weft --help`-style listings and docs. */
+function operation<Req extends z.ZodType, Res extends z.ZodType>(def: { summary: string; request: Req; response: Res }) {
+  return def
+}
+
+const Empty = z.object({}).strict()
+
+/** Where the workbench runs; decides which host-only capabilities exist. */
+export const HostKindSchema = z.enum(['desktop', 'web', 'cli'])
+
+/** Where the workbench runs. */
+export type HostKind = z.infer<typeof HostKindSchema>
+
+/** Every operation of the workbench API, by name. */
+export const operations = {
+  'app.info': operation({
+    summary: 'Version, host kind and what this host can do.',
+    request: Empty,
+    response: z.object({
+      name: z.literal('Weft'),
+      version: z.string(),
+      host: HostKindSchema,
+      platform: z.string(),
+      capabilities: z.object({
+        /** A native folder picker exists (desktop only); web mode asks for a typed path. */
+        pickDirectory: z.boolean(),
+      }),
+    }),
+  }),
+  'app.pickDirectory': operation({
+    summary: 'Shows the native folder picker (desktop only).',
+    request: z.object({ title: z.string().max(200).optional() }).strict(),
+    response: z.object({ dir: z.string().nullable() }),
+  }),
+  'project.current': operation({
+    summary: 'The open project, or null when none is open.',
+    request: Empty,
+    response: z.object({ project: ProjectInfoSchema.nullable() }),
+  }),
+  'project.open': operation({
+    summary: 'Opens a folder. A folder that is not a Weft project comes back with status "needs-init".',
+    request: z.object({ dir: PathSchema }).strict(),
+    response: z.object({ project: ProjectInfoSchema }),
+  }),
+  'project.init': operation({
+    summary: 'Makes a folder a Weft project: git repository, weft.yaml, .gitignore and a first commit.',
+    request: z.object({ dir: PathSchema, name: DisplayNameSchema.optional() }).strict(),
+    response: z.object({ project: ProjectInfoSchema }),
+  }),
+  'project.openSample': operation({
+    summary: 'Opens the sample project, copying it into the user data folder the first time.',
+    request: Empty,
+    response: z.object({ project: ProjectInfoSchema }),
+  }),
+  'project.recent': operation({
+    summary: 'Recently opened projects, newest first.',
+    request: Empty,
+    response: z.object({ projects: z.array(RecentProjectSchema) }),
+  }),
+  'project.forget': operation({
+    summary: 'Removes a folder from the recent projects list (the folder itself is untouched).',
+    request: z.object({ dir: PathSchema }).strict(),
+    response: z.object({ projects: z.array(RecentProjectSchema) }),
+  }),
+  'objects.list': operation({
+    summary: 'Object files in the open project (prompts, datasets, models, scorers, evaluations).',
+    request: z.object({ kind: ObjectKindSchema.optional() }).strict(),
+    response: z.object({ objects: z.array(ObjectEntrySchema) }),
+  }),
+  'objects.read': operation({
+    summary: 'The text of one object file in the open project, as it is on disk.',
+    request: z.object({ kind: ObjectKindSchema, name: ObjectNameSchema }).strict(),
+    response: z.object({ object: ObjectEntrySchema, content: z.string() }),
+  }),
+} as const
+
+/** Names of all operations. */
+export type OperationName = keyof typeof operations
+
+/** All operation names, in declaration order. */
+export const OPERATION_NAMES = Object.keys(operations) as OperationName[]
+
+/** What a caller passes to an operation (before defaults are applied). */
+export type RequestOf<N extends OperationName> = z.input<(typeof operations)[N]['request']>
+
+/** What an operation's implementation receives (after validation and defaults). */
+export type ValidRequestOf<N extends OperationName> = z.output<(typeof operations)[N]['request']>
+
+/** What an operation returns. */
+export type ResponseOf<N extends OperationName> = z.output<(typeof operations)[N]['response']>
+
+/** True when `name` is one of the declared operations. */
+export function isOperationName(name: unknown): name is OperationName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(operations, name)
+}
+
+/** Progress of long work (evaluation runs, imports, ingest), keyed by a task id. */
+export const ProgressEventSchema = z.object({
+  taskId: z.string(),
+  label: z.string(),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative().nullable(),
+  state: z.enum(['running', 'finished', 'failed', 'cancelled']),
+  message: z.string().optional(),
+})
+
+/** Every event the main side pushes, by name. */
+export const events = {
+  /** The open project changed (opened, initialised, HEAD moved). */
+  'project.changed': z.object({ project: ProjectInfoSchema.nullable() }),
+  /** Object files were added, changed or removed. */
+  'objects.changed': z.object({ kinds: z.array(ObjectKindSchema) }),
+  /** Progress of long-running work. */
+  progress: ProgressEventSchema,
+  /** A command from outside the renderer, e.g. the native menu. */
+  'app.command': z.object({ command: z.string() }),
+} as const
+
+/** Names of all events. */
+export type EventName = keyof typeof events
+
+/** All event names. */
+export const EVENT_NAMES = Object.keys(events) as EventName[]
+
+/** The payload of an event. */
+export type EventOf<E extends EventName> = z.output<(typeof events)[E]>
+
+/** True when `name` is one of the declared events. */
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name)
+}
+
+/** One event as it travels over a transport. */
+export interface EventEnvelope<E extends EventName = EventName> {
+  event: E
+  payload: EventOf<E>
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod'
+
+/** An absolute or relative filesystem path given by a user; resolved on the main side. */
+export const PathSchema = z
+  .string({ error: 'must be a path (a string)' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(4096, 'is longer than 4096 characters')
+  .refine((s) => !s.includes('\0'), 'must not contain NUL characters')
+
+/** A name a user gives an object or project: readable, one line. */
+export const DisplayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'is longer than 200 characters')
+  .refine((s) => !/[\r\n]/.test(s), 'must be one line')
+
+/** An object's file name stem: safe as a file name on every OS. */
+export const ObjectNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(120, 'is longer than 120 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may use letters, digits, ".", "_" and "-", starting with a letter or digit')

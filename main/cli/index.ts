@@ -1,0 +1,158 @@
+/**
+ * The `weft` command. Every command runs the workbench in-process through the
+ * same validated contract the app uses; commands that print data accept --json.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { Command, InvalidArgumentError } from 'commander'
+import { OPERATION_NAMES, isOperationName, operations } from '../../common/contract'
+import { WeftError, toWeftError } from '../../common/errors'
+import { describeIssues } from '../../common/dispatch'
+import type { ProjectInfo } from '../../common/schemas/project'
+import { createWorkbench } from '../workbench'
+import { defaultUserDataDir, packageRoot } from '../paths'
+import { startWebServer } from '../server/webServer'
+
+/** Default port of `weft serve`; stable so bookmarks and SDK settings keep working. */
+export const DEFAULT_PORT = 4141
+
+/** Where the CLI writes; injectable for tests. */
+export interface CliIO {
+  out: (text: string) => void
+  err: (text: string) => void
+  cwd: string
+  env: NodeJS.ProcessEnv
+}
+
+function readVersion(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version as string
+  } catch {
+    return '0.0.0'
+  }
+}
+
+function parsePort(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a whole number from 0 to 65535')
+  return n
+}
+
+function describeProject(p: ProjectInfo): string {
+  const lines = [`${p.name}  (${p.dir})`]
+  if (p.status === 'needs-init') lines.push(`  not a Weft project yet: ${p.reason ?? ''}`, `  run: weft init ${JSON.stringify(p.dir)}`)
+  else lines.push(`  branch ${p.branch ?? '(detached)'} at ${p.head?.slice(0, 7) ?? '(no commits)'}`)
+  return lines.join('\n')
+}
+
+/** Builds the command tree. `serve` resolves only when the server stops. */
+export function buildProgram(io: CliIO): Command {
+  const version = readVersion()
+  const userDataDir = defaultUserDataDir(io.env)
+  const workbenchFor = (host: 'cli' | 'web', projectDir?: string) =>
+    createWorkbench({ userDataDir, projectDir, host, cwd: io.cwd, version })
+
+  const program = new Command('weft')
+    .description('Weft — a local-first workbench for generative-AI apps: version prompts and datasets, trace, evaluate, annotate.')
+    .version(version, '-v, --version')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError('(run weft --help for usage)')
+
+  program
+    .command('init')
+    .description('Create a Weft project in DIR (a git repository with weft.yaml); an existing repository keeps its files.')
+    .argument('[dir]', 'project folder', '.')
+    .option('--name <name>', 'project name (default: the folder name)')
+    .option('--json', 'print the project as JSON')
+    .action(async (dir: string, opts: { name?: string; json?: boolean }) => {
+      const wb = workbenchFor('cli')
+      const { project } = await wb.call('project.init', { dir, name: opts.name })
+      io.out(opts.json ? `${JSON.stringify(project, null, 2)}\n` : `Initialised Weft project "${project.name}" in ${project.dir}\nNext: weft serve --project ${JSON.stringify(project.dir)}\n`)
+    })
+
+  program
+    .command('status')
+    .description('Show the project in DIR: name, branch, HEAD, and whether it needs initialising.')
+    .option('-p, --project <dir>', 'project folder', '.')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { project: string; json?: boolean }) => {
+      const wb = workbenchFor('cli')
+      const { project } = await wb.call('project.open', { dir: opts.project })
+      const { objects } = project.status === 'ready' ? await wb.call('objects.list', {}) : { objects: [] }
+      if (opts.json) return io.out(`${JSON.stringify({ project, objects }, null, 2)}\n`)
+      io.out(`${describeProject(project)}\n`)
+      for (const o of objects) io.out(`  ${o.kind.padEnd(10)} ${o.name}  (${o.path})\n`)
+    })
+
+  program
+    .command('call')
+    .description('Call any workbench API operation in-process with a JSON request; prints the JSON response.')
+    .argument('[operation]', 'operation name (omit to list them)')
+    .argument('[request]', 'JSON request body', '{}')
+    .option('-p, --project <dir>', 'open this project first')
+    .action(async (name: string | undefined, requestText: string, opts: { project?: string }) => {
+      if (!name) {
+        for (const op of OPERATION_NAMES) io.out(`${op.padEnd(22)} ${operations[op].summary}\n`)
+        return
+      }
+      if (!isOperationName(name)) throw new WeftError('UNKNOWN_OPERATION', `Unknown operation "${name}"; run weft call to list them`)
+      let request: unknown
+      try {
+        request = JSON.parse(requestText)
+      } catch (error) {
+        throw new WeftError('INVALID_REQUEST', `The request is not valid JSON: ${(error as Error).message}`)
+      }
+      const wb = workbenchFor('cli', opts.project)
+      if (opts.project) await wb.openInitial()
+      io.out(`${JSON.stringify(await wb.callRaw(name, request), null, 2)}\n`)
+    })
+
+  program
+    .command('serve')
+    .description('Run Weft in the browser (web mode) on 127.0.0.1; prints the URL with its session token.')
+    .option('-p, --project <dir>', 'project folder to open (default: the last one, else the sample project)')
+    .option('--port <n>', `port (0 = any free port; env WEFT_PORT)`, parsePort, io.env.WEFT_PORT ? parsePort(io.env.WEFT_PORT) : DEFAULT_PORT)
+    .option('--host <host>', 'address to bind; anything but loopback exposes your projects to the network', '127.0.0.1')
+    .action(async (opts: { project?: string; port: number; host: string }) => {
+      const wb = workbenchFor('web', opts.project)
+      const project = await wb.openInitial({ fallbackToSample: true })
+      const rendererDir = path.join(packageRoot(), 'out', 'renderer')
+      if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+        throw new WeftError('NOT_FOUND', `The app is not built (${rendererDir} is missing). Run: npm run build`)
+      }
+      if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
+        io.err(`warning: binding ${opts.host} makes Weft reachable from other machines; the session token is the only protection.\n`)
+      }
+      const server = await startWebServer({ workbench: wb, rendererDir, port: opts.port, host: opts.host })
+      if (project) io.out(`Project: ${project.name} (${project.dir})\n`)
+      io.out(`Weft is running at ${server.loginUrl}\n`)
+      io.out('Press Ctrl+C to stop.\n')
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          void server.close().then(() => wb.close()).then(resolve)
+        }
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+      })
+    })
+
+  return program
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io)
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+    return 0
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0
+    if (typeof code === 'string' && code.startsWith('commander.')) return 2
+    const weft = toWeftError(error)
+    io.err(`weft: ${weft.message}\n`)
+    if (weft.issues && !weft.message.includes(describeIssues(weft.issues))) io.err(`  ${describeIssues(weft.issues)}\n`)
+    return 1
+  }
+}

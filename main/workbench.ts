@@ -1,0 +1,123 @@
+/**
+ * createWorkbench: the object that implements the whole workbench API in plain
+ * Node. Electron IPC, the web server, the CLI and the tests all use it through
+ * `call`, which validates every request against the contract.
+ */
+import path from 'node:path'
+import { EventHub, type WorkbenchClient } from '../common/client'
+import type { EventName, EventOf, HostKind, OperationName, RequestOf, ResponseOf } from '../common/contract'
+import { dispatch, type Handlers } from '../common/dispatch'
+import { WeftError } from '../common/errors'
+import type { ProjectInfo } from '../common/schemas/project'
+import { listObjects, readObject } from './project/objects'
+import { initProject, inspectProject, resolveDir } from './project/project'
+import { RecentProjects } from './project/recent'
+import { ensureSampleProject } from './project/sample'
+import { packageRoot } from './paths'
+
+/** What a host can do that plain Node cannot (the desktop's native dialogs). */
+export interface HostServices {
+  pickDirectory?: (title?: string) => Promise<string | null>
+}
+
+/** Options for {@link createWorkbench}. */
+export interface WorkbenchOptions {
+  /** Per-user state: recent projects, the sample project. */
+  userDataDir: string
+  /** A project to open at start; a folder that is not a project opens as "needs-init". */
+  projectDir?: string
+  /** Which host serves this workbench. */
+  host: HostKind
+  /** Host-only capabilities. */
+  services?: HostServices
+  /** Folder with the sample project template; defaults to the package's resources/. */
+  sampleTemplateDir?: string
+  /** Base for relative paths in requests (the CLI's cwd). */
+  cwd?: string
+  /** The app version reported by app.info. */
+  version?: string
+}
+
+/** The workbench: the contract's implementation plus events. */
+export interface Workbench extends WorkbenchClient {
+  /** Validating entry point for untrusted calls (IPC, HTTP): name and request are checked. */
+  callRaw(name: unknown, request: unknown): Promise<unknown>
+  /** Listens to every event (transports forward them). */
+  onAny(listener: (event: EventName, payload: unknown) => void): () => void
+  /** Opens the project given at start, the last recent one, or nothing. */
+  openInitial(options?: { fallbackToSample?: boolean }): Promise<ProjectInfo | null>
+  /** Releases resources (watchers, databases). */
+  close(): Promise<void>
+}
+
+/** Builds the workbench for one host process. */
+export function createWorkbench(options: WorkbenchOptions): Workbench {
+  const hub = new EventHub()
+  const recent = new RecentProjects(options.userDataDir)
+  const cwd = options.cwd ?? process.cwd()
+  const templateDir = options.sampleTemplateDir ?? path.join(packageRoot(), 'resources', 'sample-project')
+  let project: ProjectInfo | null = null
+
+  const emit = <E extends EventName>(event: E, payload: EventOf<E>) => hub.emit(event, payload)
+
+  const setProject = async (next: ProjectInfo): Promise<ProjectInfo> => {
+    project = next
+    if (next.status === 'ready') await recent.remember({ dir: next.dir, name: next.name })
+    emit('project.changed', { project: next })
+    return next
+  }
+
+  const requireProject = (): ProjectInfo => {
+    if (!project) throw new WeftError('NO_PROJECT_OPEN', 'No project is open. Open a folder or create a project first.')
+    if (project.status !== 'ready') {
+      throw new WeftError('NOT_A_PROJECT', `${project.dir} is not a Weft project yet; initialise it first`)
+    }
+    return project
+  }
+
+  const handlers: Handlers = {
+    'app.info': async () => ({
+      name: 'Weft' as const,
+      version: options.version ?? '0.0.0',
+      host: options.host,
+      platform: process.platform,
+      capabilities: { pickDirectory: Boolean(options.services?.pickDirectory) },
+    }),
+    'app.pickDirectory': async ({ title }) => {
+      const pick = options.services?.pickDirectory
+      if (!pick) throw new WeftError('UNSUPPORTED', 'This host has no folder picker; type the folder path instead')
+      return { dir: await pick(title) }
+    },
+    'project.current': async () => ({ project }),
+    'project.open': async ({ dir }) => ({ project: await setProject(await inspectProject(resolveDir(dir, cwd))) }),
+    'project.init': async ({ dir, name }) => ({ project: await setProject(await initProject(resolveDir(dir, cwd), name)) }),
+    'project.openSample': async () => ({ project: await setProject(await ensureSampleProject(templateDir, options.userDataDir)) }),
+    'project.recent': async () => ({ projects: await recent.list() }),
+    'project.forget': async ({ dir }) => ({ projects: await recent.forget(resolveDir(dir, cwd)) }),
+    'objects.list': async ({ kind }) => ({ objects: await listObjects(requireProject().dir, kind ? [kind] : undefined) }),
+    'objects.read': async ({ kind, name }) => readObject(requireProject().dir, kind, name),
+  }
+
+  const callRaw = (name: unknown, request: unknown) => dispatch(handlers, name, request)
+
+  return {
+    callRaw,
+    call: <N extends OperationName>(name: N, request: RequestOf<N>) => callRaw(name, request) as Promise<ResponseOf<N>>,
+    on: (event, listener) => hub.on(event, listener),
+    onAny: (listener) => hub.onAny(listener),
+    async openInitial({ fallbackToSample = false } = {}) {
+      if (options.projectDir) return setProject(await inspectProject(resolveDir(options.projectDir, cwd)))
+      for (const entry of await recent.list()) {
+        try {
+          const info = await inspectProject(entry.dir)
+          if (info.status === 'ready') return setProject(info)
+        } catch {
+          // A moved or deleted project stays in the list (the user may plug the drive back in).
+        }
+      }
+      if (fallbackToSample) return setProject(await ensureSampleProject(templateDir, options.userDataDir))
+      return null
+    },
+    async close() {},
+  }
+}
