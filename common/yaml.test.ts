@@ -42,3 +42,15 @@ describe('parseYamlWithSchema', () => {
     expect(failure('schema: 1\nname: a\nname: b\n').code).toBe('INVALID_FILE')
   })
 })
+
+describe('parseYamlWithSchema locations', () => {
+  it('points an unknown key at its own line', () => {
+    const error = failure('schema: 1\nname: x\ncolour: blue\n')
+    expect(error.issues?.[0]).toMatchObject({ path: 'colour', line: 3, message: 'unknown field "colour"' })
+  })
+
+  it('points a null value at its key', () => {
+    const error = failure('schema: 1\nname:\n')
+    expect(error.issues?.[0]).toMatchObject({ path: 'name', line: 2 })
+  })
+})

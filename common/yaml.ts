@@ -3,7 +3,7 @@
  * every YAML file a project holds (weft.yaml, models, scorers, evaluations)
  * is read through here.
  */
-import { LineCounter, parseDocument, isNode } from 'yaml'
+import { LineCounter, isMap, isNode, isScalar, parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { WeftError, type ErrorIssue } from './errors'
 
@@ -22,7 +22,13 @@ export function parseYamlWithSchema<S extends z.ZodType>(text: string, schema: S
   }
   const parsed = schema.safeParse(doc.toJS() ?? {})
   if (parsed.success) return parsed.data
-  const issues: ErrorIssue[] = parsed.error.issues.map((issue) => {
+  // An unknown key is reported at the key itself, one issue per key.
+  const flat = parsed.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: `unknown field "${key}"` }))
+      : [{ path: issue.path, message: issue.message }],
+  )
+  const issues: ErrorIssue[] = flat.map((issue) => {
     // Point at the deepest node that exists along the path (a missing field
     // points at its parent).
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
@@ -32,6 +38,15 @@ export function parseYamlWithSchema<S extends z.ZodType>(text: string, schema: S
       if (isNode(node) && node.range) {
         line = lineCounter.linePos(node.range[0]).line
         break
+      }
+      if (depth > 0) {
+        // A key whose value is null has no value node; find the key's pair instead.
+        const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true)
+        const pair = isMap(parent) ? parent.items.find((item) => isScalar(item.key) && item.key.value === path[depth - 1]) : undefined
+        if (pair && isNode(pair.key) && pair.key.range) {
+          line = lineCounter.linePos(pair.key.range[0]).line
+          break
+        }
       }
     }
     return { path: path.join('.'), file, line, message: issue.message }

@@ -36,6 +36,8 @@ export interface WorkbenchOptions {
   cwd?: string
   /** The app version reported by app.info. */
   version?: string
+  /** The clock for commits and timestamps; tests fix it. */
+  now?: () => Date
 }
 
 /** The workbench: the contract's implementation plus events. */
@@ -56,13 +58,14 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   const recent = new RecentProjects(options.userDataDir)
   const cwd = options.cwd ?? process.cwd()
   const templateDir = options.sampleTemplateDir ?? path.join(packageRoot(), 'resources', 'sample-project')
+  const now = options.now ?? (() => new Date())
   let project: ProjectInfo | null = null
 
   const emit = <E extends EventName>(event: E, payload: EventOf<E>) => hub.emit(event, payload)
 
   const setProject = async (next: ProjectInfo): Promise<ProjectInfo> => {
     project = next
-    if (next.status === 'ready') await recent.remember({ dir: next.dir, name: next.name })
+    if (next.status === 'ready') await recent.remember({ dir: next.dir, name: next.name }, now())
     emit('project.changed', { project: next })
     return next
   }
@@ -90,7 +93,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     },
     'project.current': async () => ({ project }),
     'project.open': async ({ dir }) => ({ project: await setProject(await inspectProject(resolveDir(dir, cwd))) }),
-    'project.init': async ({ dir, name }) => ({ project: await setProject(await initProject(resolveDir(dir, cwd), name)) }),
+    'project.init': async ({ dir, name }) => ({ project: await setProject(await initProject(resolveDir(dir, cwd), name, { now })) }),
     'project.openSample': async () => ({ project: await setProject(await ensureSampleProject(templateDir, options.userDataDir)) }),
     'project.recent': async () => ({ projects: await recent.list() }),
     'project.forget': async ({ dir }) => ({ projects: await recent.forget(resolveDir(dir, cwd)) }),
@@ -115,7 +118,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
           // A moved or deleted project stays in the list (the user may plug the drive back in).
         }
       }
-      if (fallbackToSample) return setProject(await ensureSampleProject(templateDir, options.userDataDir))
+      if (fallbackToSample) return setProject(await ensureSampleProject(templateDir, options.userDataDir, { now }))
       return null
     },
     async close() {},

@@ -63,8 +63,18 @@ export async function resolveAuthor(dir: string): Promise<Author> {
   }
 }
 
+/** Options for {@link commitPaths}. */
+export interface CommitOptions {
+  author?: Author
+  /** The commit time; tests pass a fixed clock so commits are reproducible. */
+  now?: () => Date
+}
+
 /** Stages the given project-relative paths and commits them; returns the new commit's oid. */
-export async function commitPaths(dir: string, paths: readonly string[], message: string, author?: Author): Promise<string> {
+export async function commitPaths(dir: string, paths: readonly string[], message: string, options: CommitOptions = {}): Promise<string> {
   for (const filepath of paths) await git.add({ fs, dir, filepath })
-  return git.commit({ fs, dir, message, author: author ?? (await resolveAuthor(dir)) })
+  const author = options.author ?? (await resolveAuthor(dir))
+  const date = (options.now ?? (() => new Date()))()
+  const signature = { ...author, timestamp: Math.floor(date.getTime() / 1000), timezoneOffset: date.getTimezoneOffset() }
+  return git.commit({ fs, dir, message, author: signature, committer: signature })
 }

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { WeftError } from '../../common/errors'
 import { PROJECT_CONFIG_VERSION, type ProjectInfo } from '../../common/schemas/project'
 import { CONFIG_FILE, formatConfig, readConfig } from './config'
-import { commitPaths, currentBranch, headOid, initRepo, isGitRepo } from './git'
+import { commitPaths, currentBranch, headOid, initRepo, isGitRepo, type CommitOptions } from './git'
 
 /** The folder of local, git-ignored state inside a project. */
 export const LOCAL_STATE_DIR = '.weft'
@@ -76,7 +76,7 @@ async function ensureGitignore(dir: string): Promise<boolean> {
  * it is a repository already, writes weft.yaml and .gitignore, and commits
  * them. Existing files are kept; an existing weft.yaml is refused.
  */
-export async function initProject(dir: string, name?: string): Promise<ProjectInfo> {
+export async function initProject(dir: string, name?: string, commit: CommitOptions = {}): Promise<ProjectInfo> {
   const kind = await statDir(dir)
   if (kind === 'other') throw new WeftError('NOT_A_DIRECTORY', `Not a folder: ${dir}`, [{ path: 'dir', message: 'is a file, not a folder' }])
   if (kind === 'missing') await fs.promises.mkdir(dir, { recursive: true })
@@ -97,6 +97,6 @@ export async function initProject(dir: string, name?: string): Promise<ProjectIn
   }
   if (await ensureGitignore(dir)) toCommit.push('.gitignore')
   await fs.promises.mkdir(path.join(dir, LOCAL_STATE_DIR), { recursive: true })
-  if (toCommit.length > 0) await commitPaths(dir, toCommit, 'Initialise Weft project')
+  if (toCommit.length > 0) await commitPaths(dir, toCommit, 'Initialise Weft project', commit)
   return inspectProject(dir)
 }

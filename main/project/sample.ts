@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { WeftError } from '../../common/errors'
 import type { ProjectInfo } from '../../common/schemas/project'
-import { commitPaths, isGitRepo } from './git'
+import { commitPaths, isGitRepo, type CommitOptions } from './git'
 import { initProject, inspectProject } from './project'
 
 /** Folder name of the sample inside the user data folder. */
@@ -27,7 +27,7 @@ async function listFiles(root: string, rel = ''): Promise<string[]> {
  * makes it a repository and commits every file. An existing copy is opened
  * as it is (the user may have changed it).
  */
-export async function ensureSampleProject(templateDir: string, userDataDir: string): Promise<ProjectInfo> {
+export async function ensureSampleProject(templateDir: string, userDataDir: string, commit: CommitOptions = {}): Promise<ProjectInfo> {
   const target = path.join(userDataDir, SAMPLE_DIR_NAME)
   if (fs.existsSync(target) && (await isGitRepo(target))) return inspectProject(target)
   if (!fs.existsSync(templateDir)) {
@@ -38,8 +38,8 @@ export async function ensureSampleProject(templateDir: string, userDataDir: stri
   await fs.promises.rm(staging, { recursive: true, force: true })
   await fs.promises.cp(templateDir, staging, { recursive: true })
   const files = await listFiles(staging)
-  await initProject(staging)
-  await commitPaths(staging, files.filter((f) => f !== 'weft.yaml'), 'Add sample prompts, dataset, model and evaluation')
+  await initProject(staging, undefined, commit)
+  await commitPaths(staging, files, 'Add sample prompts, dataset, model and evaluation', commit)
   await fs.promises.rm(target, { recursive: true, force: true })
   await fs.promises.rename(staging, target)
   return inspectProject(target)

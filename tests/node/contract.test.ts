@@ -1,0 +1,155 @@
+/**
+ * The contract suite: the same calls through the in-process workbench and
+ * through web mode's HTTP transport give identical results — identical error
+ * codes and messages for invalid input included.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { WorkbenchClient } from '../../common/client'
+import { OPERATION_NAMES, operations, type OperationName } from '../../common/contract'
+import { WeftError } from '../../common/errors'
+import type { HttpWorkbenchClient } from '../../common/httpClient'
+import { connectWebServer } from '../../main/server/nodeClient'
+import { startWebServer, type WebServer } from '../../main/server/webServer'
+import { createWorkbench, type Workbench } from '../../main/workbench'
+
+const FIXED_NOW = () => new Date('2026-01-02T03:04:05Z')
+
+interface Side {
+  root: string
+  workbench: Workbench
+  client: WorkbenchClient
+}
+
+/** One isolated world: its own temp root (projects + user data) and workbench. */
+function makeWorkbench(root: string): Workbench {
+  fs.mkdirSync(path.join(root, 'projects'), { recursive: true })
+  return createWorkbench({ userDataDir: path.join(root, 'user'), host: 'web', cwd: path.join(root, 'projects'), now: FIXED_NOW, version: '9.9.9' })
+}
+
+/** Outcome of a call as plain data, with the side's temp root replaced so both sides compare. */
+async function outcome(side: Side, name: OperationName, request: unknown): Promise<unknown> {
+  let value: unknown
+  try {
+    value = { ok: await side.client.call(name, request as never) }
+  } catch (error) {
+    if (!(error instanceof WeftError)) throw error
+    value = { error: error.toJSON() }
+  }
+  return JSON.parse(JSON.stringify(value).split(side.root).join('<root>'))
+}
+
+let inProcess: Side
+let overHttp: Side & { server: WebServer; http: HttpWorkbenchClient }
+
+beforeAll(async () => {
+  const a = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-contract-a-'))
+  const b = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-contract-b-'))
+  const wbA = makeWorkbench(a)
+  const wbB = makeWorkbench(b)
+  const server = await startWebServer({ workbench: wbB, port: 0 })
+  const http = connectWebServer(`http://127.0.0.1:${server.port}`, server.token, { events: false })
+  inProcess = { root: a, workbench: wbA, client: wbA }
+  overHttp = { root: b, workbench: wbB, client: http, server, http }
+  // Same non-project folder on both sides, and one regular file.
+  for (const root of [a, b]) {
+    fs.mkdirSync(path.join(root, 'projects', 'plain'), { recursive: true })
+    fs.writeFileSync(path.join(root, 'projects', 'a-file.txt'), 'not a folder')
+  }
+})
+
+afterAll(async () => {
+  overHttp.http.close()
+  await overHttp.server.close()
+  fs.rmSync(inProcess.root, { recursive: true, force: true })
+  fs.rmSync(overHttp.root, { recursive: true, force: true })
+})
+
+/** A realistic session: every operation, valid and invalid, in order. */
+const SCENARIO: Array<[OperationName, unknown]> = [
+  ['app.info', {}],
+  ['app.pickDirectory', {}],
+  ['project.current', {}],
+  ['objects.list', {}],
+  ['project.recent', {}],
+  ['project.open', { dir: 'missing-folder' }],
+  ['project.open', { dir: 'a-file.txt' }],
+  ['project.open', { dir: 'plain' }],
+  ['objects.list', {}],
+  ['project.init', { dir: 'plain', name: 'Plain project' }],
+  ['project.init', { dir: 'plain' }],
+  ['project.current', {}],
+  ['objects.list', {}],
+  ['project.init', { dir: 'fresh/nested' }],
+  ['project.openSample', {}],
+  ['objects.list', {}],
+  ['objects.list', { kind: 'prompt' }],
+  ['objects.read', { kind: 'prompt', name: 'summarize' }],
+  ['objects.read', { kind: 'dataset', name: 'tickets' }],
+  ['objects.read', { kind: 'prompt', name: 'nope' }],
+  ['project.recent', {}],
+  ['project.forget', { dir: 'fresh/nested' }],
+  ['project.recent', {}],
+]
+
+/** One invalid request for every operation; the suite fails when an operation lacks one. */
+const INVALID: Record<OperationName, { request: unknown; field: string }> = {
+  'app.info': { request: { verbose: true }, field: '' },
+  'app.pickDirectory': { request: { title: 42 }, field: 'title' },
+  'project.current': { request: { dir: '/x' }, field: '' },
+  'project.open': { request: { dir: '' }, field: 'dir' },
+  'project.init': { request: { dir: 'x', name: 'two\nlines' }, field: 'name' },
+  'project.openSample': { request: { force: true }, field: '' },
+  'project.recent': { request: [], field: '' },
+  'project.forget': { request: {}, field: 'dir' },
+  'objects.list': { request: { kind: 'spreadsheet' }, field: 'kind' },
+  'objects.read': { request: { kind: 'prompt', name: '../../etc/passwd' }, field: 'name' },
+}
+
+describe('contract: in-process and HTTP agree', () => {
+  it('gives identical results for a whole session of calls', async () => {
+    for (const [name, request] of SCENARIO) {
+      const expected = await outcome(inProcess, name, request)
+      const actual = await outcome(overHttp, name, request)
+      expect({ name, request, result: actual }).toEqual({ name, request, result: expected })
+    }
+  })
+
+  it('covers every operation in the scenario', () => {
+    const used = new Set(SCENARIO.map(([name]) => name))
+    expect(OPERATION_NAMES.filter((n) => !used.has(n))).toEqual([])
+  })
+
+  it('has an invalid-request case for every operation', () => {
+    expect(Object.keys(INVALID).sort()).toEqual([...OPERATION_NAMES].sort())
+  })
+
+  for (const name of OPERATION_NAMES) {
+    it(`refuses an invalid ${name} request with the same clear error on both transports`, async () => {
+      const { request, field } = INVALID[name]
+      const a = (await outcome(inProcess, name, request)) as { error?: { code: string; message: string; issues?: Array<{ path: string }> } }
+      const b = await outcome(overHttp, name, request)
+      expect(b).toEqual(a)
+      expect(a.error?.code).toBe('INVALID_REQUEST')
+      expect(a.error?.message).toContain(`Invalid request to ${name}`)
+      expect(a.error?.issues?.map((i) => i.path)).toContain(field)
+    })
+  }
+
+  it('validates every response against its schema', async () => {
+    // Valid calls parse back through the response schema without change.
+    for (const name of ['app.info', 'project.current', 'project.recent'] as const) {
+      const result = await overHttp.client.call(name, {})
+      expect(operations[name].response.parse(result)).toEqual(result)
+    }
+  })
+
+  it('refuses an unknown operation with the same code', async () => {
+    const a = await inProcess.workbench.callRaw('project.delete', {}).catch((e: WeftError) => e.toJSON())
+    const b = await overHttp.http.call('project.delete' as OperationName, {} as never).catch((e: WeftError) => e.toJSON())
+    expect(b).toEqual(a)
+    expect(a).toMatchObject({ code: 'UNKNOWN_OPERATION' })
+  })
+})
