@@ -13,6 +13,7 @@ import { listObjects, readObject } from './project/objects'
 import { initProject, inspectProject, resolveDir } from './project/project'
 import { RecentProjects } from './project/recent'
 import { ensureSampleProject } from './project/sample'
+import { watchProject } from './project/watch'
 import { packageRoot } from './paths'
 
 /** What a host can do that plain Node cannot (the desktop's native dialogs). */
@@ -63,7 +64,25 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 
   const emit = <E extends EventName>(event: E, payload: EventOf<E>) => hub.emit(event, payload)
 
+  let stopWatching = () => {}
+
+  const watch = (dir: string) => {
+    stopWatching()
+    stopWatching = watchProject(dir, async (changes) => {
+      if (changes.kinds.length > 0) emit('objects.changed', { kinds: changes.kinds })
+      if (changes.projectInfo && project?.dir === dir) {
+        try {
+          project = await inspectProject(dir)
+          emit('project.changed', { project })
+        } catch {
+          // weft.yaml mid-edit may be invalid; the next change re-reads it.
+        }
+      }
+    })
+  }
+
   const setProject = async (next: ProjectInfo): Promise<ProjectInfo> => {
+    if (project?.dir !== next.dir) watch(next.dir)
     project = next
     if (next.status === 'ready') await recent.remember({ dir: next.dir, name: next.name }, now())
     emit('project.changed', { project: next })
@@ -121,6 +140,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       if (fallbackToSample) return setProject(await ensureSampleProject(templateDir, options.userDataDir, { now }))
       return null
     },
-    async close() {},
+    async close() {
+      stopWatching()
+    },
   }
 }

@@ -63,6 +63,8 @@ beforeAll(async () => {
 afterAll(async () => {
   overHttp.http.close()
   await overHttp.server.close()
+  await inProcess.workbench.close()
+  await overHttp.workbench.close()
   fs.rmSync(inProcess.root, { recursive: true, force: true })
   fs.rmSync(overHttp.root, { recursive: true, force: true })
 })
