@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
 import { APP_COMMANDS, formatShortcut } from '../common/commands'
 import type { EventEnvelope } from '../common/contract'
-import { WeftError, toWeftError } from '../common/errors'
-import { IPC_CHANNELS, type CallReply } from '../common/transport'
+import { IPC_CHANNELS } from '../common/transport'
+import { createIpcCallHandler } from './desktop/ipc'
 import { CONTENT_SECURITY_POLICY } from './server/security'
 import { createWorkbench, type Workbench } from './workbench'
 import { isVisibleOn, loadWindowState, saveWindowState } from './desktop/windowState'
@@ -145,16 +145,7 @@ async function start(): Promise<void> {
   })
   workbench.onAny((event, payload) => send({ event, payload } as EventEnvelope))
 
-  ipcMain.handle(IPC_CHANNELS.call, async (event, message: unknown): Promise<CallReply> => {
-    try {
-      if (!senderAllowed(event)) throw new WeftError('FORBIDDEN', 'Calls are accepted only from the Weft window')
-      if (typeof message !== 'object' || message === null) throw new WeftError('INVALID_REQUEST', 'A call must be an object { name, request }')
-      const { name, request } = message as { name?: unknown; request?: unknown }
-      return { ok: true, result: await workbench!.callRaw(name, request) }
-    } catch (error) {
-      return { ok: false, error: toWeftError(error).toJSON() }
-    }
-  })
+  ipcMain.handle(IPC_CHANNELS.call, createIpcCallHandler(workbench, senderAllowed))
 
   Menu.setApplicationMenu(buildMenu())
   await workbench.openInitial({ fallbackToSample: true }).catch((error) => console.error('weft: could not open a project', error))

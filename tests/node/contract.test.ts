@@ -1,7 +1,7 @@
 /**
- * The contract suite: the same calls through the in-process workbench and
- * through web mode's HTTP transport give identical results — identical error
- * codes and messages for invalid input included.
+ * The contract suite: the same calls through the in-process workbench, web
+ * mode's HTTP transport and the desktop's IPC handler give identical results —
+ * identical error codes and messages for invalid input included.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -11,6 +11,8 @@ import type { WorkbenchClient } from '../../common/client'
 import { OPERATION_NAMES, operations, type OperationName } from '../../common/contract'
 import { WeftError } from '../../common/errors'
 import type { HttpWorkbenchClient } from '../../common/httpClient'
+import { unwrapReply } from '../../common/httpClient'
+import { createIpcCallHandler } from '../../main/desktop/ipc'
 import { connectWebServer } from '../../main/server/nodeClient'
 import { startWebServer, type WebServer } from '../../main/server/webServer'
 import { createWorkbench, type Workbench } from '../../main/workbench'
@@ -43,18 +45,34 @@ async function outcome(side: Side, name: OperationName, request: unknown): Promi
 
 let inProcess: Side
 let overHttp: Side & { server: WebServer; http: HttpWorkbenchClient }
+let overIpc: Side
+
+/**
+ * Electron IPC without Electron: the real main-side handler, with requests and
+ * replies structured-cloned as Electron does.
+ */
+function ipcClient(workbench: Workbench): WorkbenchClient {
+  const handler = createIpcCallHandler(workbench, (sender: string) => sender === 'weft-window')
+  return {
+    call: async (name, request) => unwrapReply(structuredClone(await handler('weft-window', structuredClone({ name, request })))) as never,
+    on: (event, listener) => workbench.on(event, listener),
+  }
+}
 
 beforeAll(async () => {
   const a = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-contract-a-'))
   const b = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-contract-b-'))
+  const c = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-contract-c-'))
   const wbA = makeWorkbench(a)
   const wbB = makeWorkbench(b)
+  const wbC = makeWorkbench(c)
   const server = await startWebServer({ workbench: wbB, port: 0 })
   const http = connectWebServer(`http://127.0.0.1:${server.port}`, server.token, { events: false })
   inProcess = { root: a, workbench: wbA, client: wbA }
   overHttp = { root: b, workbench: wbB, client: http, server, http }
-  // Same non-project folder on both sides, and one regular file.
-  for (const root of [a, b]) {
+  overIpc = { root: c, workbench: wbC, client: ipcClient(wbC) }
+  // Same non-project folder on every side, and one regular file.
+  for (const root of [a, b, c]) {
     fs.mkdirSync(path.join(root, 'projects', 'plain'), { recursive: true })
     fs.writeFileSync(path.join(root, 'projects', 'a-file.txt'), 'not a folder')
   }
@@ -65,8 +83,8 @@ afterAll(async () => {
   await overHttp.server.close()
   await inProcess.workbench.close()
   await overHttp.workbench.close()
-  fs.rmSync(inProcess.root, { recursive: true, force: true })
-  fs.rmSync(overHttp.root, { recursive: true, force: true })
+  await overIpc.workbench.close()
+  for (const side of [inProcess, overHttp, overIpc]) fs.rmSync(side.root, { recursive: true, force: true })
 })
 
 /** A realistic session: every operation, valid and invalid, in order. */
@@ -110,12 +128,14 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'objects.read': { request: { kind: 'prompt', name: '../../etc/passwd' }, field: 'name' },
 }
 
-describe('contract: in-process and HTTP agree', () => {
+describe('contract: in-process, HTTP and IPC agree', () => {
   it('gives identical results for a whole session of calls', async () => {
     for (const [name, request] of SCENARIO) {
       const expected = await outcome(inProcess, name, request)
-      const actual = await outcome(overHttp, name, request)
-      expect({ name, request, result: actual }).toEqual({ name, request, result: expected })
+      const http = await outcome(overHttp, name, request)
+      const ipc = await outcome(overIpc, name, request)
+      expect({ name, request, result: http }).toEqual({ name, request, result: expected })
+      expect({ name, request, result: ipc }).toEqual({ name, request, result: expected })
     }
   })
 
@@ -129,11 +149,11 @@ describe('contract: in-process and HTTP agree', () => {
   })
 
   for (const name of OPERATION_NAMES) {
-    it(`refuses an invalid ${name} request with the same clear error on both transports`, async () => {
+    it(`refuses an invalid ${name} request with the same clear error on every transport`, async () => {
       const { request, field } = INVALID[name]
       const a = (await outcome(inProcess, name, request)) as { error?: { code: string; message: string; issues?: Array<{ path: string }> } }
-      const b = await outcome(overHttp, name, request)
-      expect(b).toEqual(a)
+      expect(await outcome(overHttp, name, request)).toEqual(a)
+      expect(await outcome(overIpc, name, request)).toEqual(a)
       expect(a.error?.code).toBe('INVALID_REQUEST')
       expect(a.error?.message).toContain(`Invalid request to ${name}`)
       expect(a.error?.issues?.map((i) => i.path)).toContain(field)
