@@ -72,7 +72,10 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       if (changes.kinds.length > 0) emit('objects.changed', { kinds: changes.kinds })
       if (changes.projectInfo && project?.dir === dir) {
         try {
-          project = await inspectProject(dir)
+          const fresh = await inspectProject(dir)
+          // The user may have switched projects while we were reading.
+          if (project?.dir !== dir) return
+          project = fresh
           emit('project.changed', { project })
         } catch {
           // weft.yaml mid-edit may be invalid; the next change re-reads it.
@@ -113,7 +116,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     'project.current': async () => ({ project }),
     'project.open': async ({ dir }) => ({ project: await setProject(await inspectProject(resolveDir(dir, cwd))) }),
     'project.init': async ({ dir, name }) => ({ project: await setProject(await initProject(resolveDir(dir, cwd), name, { now })) }),
-    'project.openSample': async () => ({ project: await setProject(await ensureSampleProject(templateDir, options.userDataDir)) }),
+    'project.openSample': async () => ({ project: await setProject(await ensureSampleProject(templateDir, options.userDataDir, { now })) }),
     'project.recent': async () => ({ projects: await recent.list() }),
     'project.forget': async ({ dir }) => ({ projects: await recent.forget(resolveDir(dir, cwd)) }),
     'objects.list': async ({ kind }) => ({ objects: await listObjects(requireProject().dir, kind ? [kind] : undefined) }),
