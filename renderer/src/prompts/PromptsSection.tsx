@@ -1,0 +1,130 @@
+/** Prompts: the project's prompt files on the left, the open one in Monaco on the right. */
+import { useEffect, useState } from 'react'
+import { useClient } from '../api/ClientContext'
+import { useResolvedTheme } from '../app/theme'
+import { CodeEditor } from '../editor/CodeEditor'
+import { ObjectList } from '../objects/ObjectList'
+import { useObjects } from '../objects/useObjectsStore'
+import { useProjectStore } from '../project/useProjectStore'
+import { listDraftNames } from '../state/uiState'
+import { EmptyState } from '../ui/EmptyState'
+import { DraftNotice } from './DraftNotice'
+import { editPrompt, openPrompt, restoreOpenPrompt, usePromptsStore } from './usePromptsStore'
+
+/** The Prompts section. */
+export function PromptsSection() {
+  const client = useClient()
+  const projectDir = useProjectStore((s) => s.project?.dir ?? null)
+  const listing = useObjects('prompt', projectDir)
+  const openName = usePromptsStore((s) => s.name)
+  const openDir = usePromptsStore((s) => s.projectDir)
+  const draftNames = useDraftNames(projectDir)
+
+  useEffect(() => {
+    if (projectDir && openDir !== projectDir) void restoreOpenPrompt(client, projectDir)
+  }, [client, projectDir, openDir])
+
+  return (
+    <section className="section-page" aria-labelledby="section-title">
+      <header className="section-header">
+        <h1 id="section-title">Prompts</h1>
+      </header>
+      <div className="split">
+        <nav className="split-list" aria-label="Prompt files">
+          {listing.status === 'loading' && <p className="muted pad">Loading…</p>}
+          {listing.status === 'failed' && (
+            <p className="error-text pad" role="alert">
+              Could not list prompts/: {listing.error}
+            </p>
+          )}
+          {listing.status === 'ready' && listing.objects.length === 0 && (
+            <p className="muted pad">No .prompt files in prompts/ yet.</p>
+          )}
+          {listing.objects.length > 0 && (
+            <ObjectList
+              objects={listing.objects}
+              label="Prompts"
+              selectedName={openDir === projectDir ? openName : null}
+              draftNames={draftNames}
+              onOpen={(entry) => projectDir && void openPrompt(client, projectDir, entry.name)}
+            />
+          )}
+        </nav>
+        <div className="split-main">
+          {openName && openDir === projectDir ? (
+            <PromptPane />
+          ) : (
+            <EmptyState title={listing.objects.length ? 'No prompt open' : 'No prompts yet'}>
+              {listing.objects.length ? (
+                <p>Choose a prompt on the left to open it in the editor.</p>
+              ) : (
+                <p>
+                  Prompts are Dotprompt files — YAML front matter and a Handlebars body — in the project's{' '}
+                  <code>prompts/</code> folder. Files you add there appear here; creating and saving prompt versions
+                  from Weft arrives with the object store.
+                </p>
+              )}
+            </EmptyState>
+          )}
+        </div>
+      </div>
+    </section>
+  )
+}
+
+function PromptPane() {
+  const name = usePromptsStore((s) => s.name)
+  const status = usePromptsStore((s) => s.status)
+  const error = usePromptsStore((s) => s.error)
+  const text = usePromptsStore((s) => s.text)
+  const theme = useResolvedTheme()
+  if (!name) return null
+  return (
+    <div className="prompt-pane">
+      <div className="pane-toolbar">
+        <span className="pane-title">{name}</span>
+        <span className="pane-path">prompts/{name}.prompt</span>
+      </div>
+      <DraftNotice />
+      {status === 'loading' && <p className="muted pad">Opening {name}…</p>}
+      {status === 'failed' && (
+        <p className="error-text pad" role="alert">
+          Could not open prompts/{name}.prompt: {error}
+        </p>
+      )}
+      {status === 'ready' && (
+        <CodeEditor
+          path={`prompts/${name}.prompt`}
+          value={text}
+          language="dotprompt"
+          theme={theme}
+          ariaLabel={`Prompt ${name}`}
+          onChange={editPrompt}
+        />
+      )}
+    </div>
+  )
+}
+
+// Names with a stored draft, plus the open prompt's live state (its draft is written with a delay).
+function useDraftNames(projectDir: string | null): ReadonlySet<string> {
+  const openName = usePromptsStore((s) => (s.projectDir === projectDir ? s.name : null))
+  const openHasDraft = usePromptsStore((s) => s.draftBase !== null)
+  const [stored, setStored] = useState<ReadonlySet<string>>(new Set())
+  useEffect(() => {
+    if (!projectDir) return
+    let live = true
+    void listDraftNames(projectDir).then((rows) => {
+      if (live) setStored(new Set(rows.filter((r) => r.kind === 'prompt').map((r) => r.name)))
+    })
+    return () => {
+      live = false
+    }
+  }, [projectDir, openName])
+  const names = new Set(stored)
+  if (openName) {
+    if (openHasDraft) names.add(openName)
+    else names.delete(openName)
+  }
+  return names
+}

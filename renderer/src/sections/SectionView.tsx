@@ -1,0 +1,72 @@
+/** Which component shows each section, with the wording of the sections not built yet. */
+import type { SectionId } from '../../../common/commands'
+import { PromptsSection } from '../prompts/PromptsSection'
+import { ObjectFilesSection } from './ObjectFilesSection'
+import { PlaceholderSection } from './PlaceholderSection'
+
+/** The body of one section. */
+export function SectionView({ section }: { section: SectionId }) {
+  switch (section) {
+    case 'prompts':
+      return <PromptsSection />
+    case 'datasets':
+      return (
+        <ObjectFilesSection
+          title="Datasets"
+          intro={
+            <>
+              Datasets are JSON Lines files — one object per line, each with a stable <code>id</code>. Browsing rows,
+              importing CSV and versioning arrive with the dataset viewer.
+            </>
+          }
+          groups={[{ kind: 'dataset', label: 'Datasets' }]}
+        />
+      )
+    case 'playground':
+      return (
+        <ObjectFilesSection
+          title="Playground"
+          intro="Run a prompt against one or more model configs side by side — coming with LLM providers. The model configs it will use are the project's files below (provider, model and parameters; never secrets)."
+          groups={[{ kind: 'model', label: 'Model configs' }]}
+        />
+      )
+    case 'traces':
+      return (
+        <PlaceholderSection title="Traces" emptyTitle="No traces yet">
+          <p>
+            Traces from the Weft SDK, OpenTelemetry or the W&amp;B Weave SDK will appear here — coming with trace
+            ingestion.
+          </p>
+        </PlaceholderSection>
+      )
+    case 'evaluations':
+      return (
+        <ObjectFilesSection
+          title="Evaluations"
+          intro="Evaluation runs — a dataset, a target and scorers, compared row by row between runs — will appear here, coming with the evaluation runner. The definitions and scorers already in the project:"
+          groups={[
+            { kind: 'evaluation', label: 'Evaluation definitions' },
+            { kind: 'scorer', label: 'Scorers' },
+          ]}
+        />
+      )
+    case 'annotate':
+      return (
+        <PlaceholderSection title="Annotate" emptyTitle="Nothing to annotate yet">
+          <p>
+            Label model outputs and dataset rows offline with the keyboard, then keep the labels as a new dataset
+            version — coming with annotation queues.
+          </p>
+        </PlaceholderSection>
+      )
+    case 'monitor':
+      return (
+        <PlaceholderSection title="Monitor" emptyTitle="No monitoring data yet">
+          <p>
+            Latency, token usage, cost and scores of your traces over time will appear here — coming with trace
+            ingestion.
+          </p>
+        </PlaceholderSection>
+      )
+  }
+}

@@ -1,0 +1,79 @@
+import Dexie from 'dexie'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { UI_DB_VERSION, UiDatabase } from './db'
+import {
+  DEFAULT_SETTINGS,
+  deleteDraft,
+  listDraftNames,
+  loadDraft,
+  loadOpenTab,
+  loadSettings,
+  saveDraft,
+  saveOpenTab,
+  saveSetting,
+} from './uiState'
+
+let dbCount = 0
+let database: UiDatabase
+
+beforeEach(() => {
+  database = new UiDatabase(`weft-ui-test-${++dbCount}`)
+})
+
+describe('UI database', () => {
+  it('opens at the declared schema version', async () => {
+    await database.open()
+    expect(database.verno).toBe(UI_DB_VERSION)
+    expect(database.tables.map((t) => t.name).sort()).toEqual(['drafts', 'openTabs', 'settings'])
+  })
+
+  it('returns defaults, then what was saved', async () => {
+    expect(await loadSettings(database)).toEqual(DEFAULT_SETTINGS)
+    await saveSetting('lastSection', 'traces', database)
+    await saveSetting('sidebarCollapsed', true, database)
+    await saveSetting('theme', 'dark', database)
+    expect(await loadSettings(database)).toEqual({ lastSection: 'traces', sidebarCollapsed: true, theme: 'dark' })
+  })
+
+  it('ignores stored values a newer or older app wrote that this one does not understand', async () => {
+    await database.settings.bulkPut([
+      { key: 'lastSection', value: 'no-such-section' as never },
+      { key: 'theme', value: 'sepia' as never },
+      { key: 'unknownKey' as never, value: 1 as never },
+    ])
+    expect(await loadSettings(database)).toEqual(DEFAULT_SETTINGS)
+  })
+
+  it('keeps one open tab per project', async () => {
+    await saveOpenTab('/a', { kind: 'prompt', name: 'summarize' }, database)
+    await saveOpenTab('/b', { kind: 'prompt', name: 'classify' }, database)
+    await saveOpenTab('/a', { kind: 'prompt', name: 'rewrite' }, database)
+    expect(await loadOpenTab('/a', database)).toEqual({ projectDir: '/a', kind: 'prompt', name: 'rewrite' })
+    await saveOpenTab('/a', null, database)
+    expect(await loadOpenTab('/a', database)).toBeUndefined()
+    expect((await loadOpenTab('/b', database))?.name).toBe('classify')
+  })
+
+  it('round-trips drafts keyed by project, kind and name', async () => {
+    const draft = { projectDir: '/a', kind: 'prompt' as const, name: 'summarize', content: 'new', base: 'old', updatedAt: '2025-01-01T00:00:00.000Z' }
+    await saveDraft(draft, database)
+    await saveDraft({ ...draft, projectDir: '/b' }, database)
+    expect(await loadDraft('/a', 'prompt', 'summarize', database)).toEqual(draft)
+    expect((await listDraftNames('/a', database)).map((d) => d.name)).toEqual(['summarize'])
+    await deleteDraft('/a', 'prompt', 'summarize', database)
+    expect(await loadDraft('/a', 'prompt', 'summarize', database)).toBeUndefined()
+    expect(await loadDraft('/b', 'prompt', 'summarize', database)).toBeDefined()
+  })
+
+  it('reads a database written by a bare version-1 schema (the fixture future migrations start from)', async () => {
+    const name = `weft-ui-v1-fixture-${dbCount}`
+    const v1 = new Dexie(name)
+    v1.version(1).stores({ settings: 'key', openTabs: 'projectDir', drafts: '[projectDir+kind+name], projectDir, updatedAt' })
+    await v1.table('settings').put({ key: 'theme', value: 'light' })
+    await v1.table('drafts').put({ projectDir: '/p', kind: 'prompt', name: 'x', content: 'c', base: 'b', updatedAt: 't' })
+    v1.close()
+    const current = new UiDatabase(name)
+    expect((await loadSettings(current)).theme).toBe('light')
+    expect((await loadDraft('/p', 'prompt', 'x', current))?.content).toBe('c')
+  })
+})
