@@ -148,6 +148,10 @@ export async function startWebMode(options: WebModeOptions = {}): Promise<WebMod
   })
   const startupMs = performance.now() - started
 
+  // If the test process ends without stop() (a crash, Ctrl+C), the server must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL')
+  process.once('exit', killOnExit)
+
   const url = new URL(loginUrl)
   const token = url.searchParams.get('token') ?? ''
   return {
@@ -159,6 +163,7 @@ export async function startWebMode(options: WebModeOptions = {}): Promise<WebMod
     startupMs,
     output: () => output,
     stop: async () => {
+      process.off('exit', killOnExit)
       await stopChild(child)
       if (ownHome) removeDir(weftHome)
     },
@@ -179,7 +184,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
 // Schemes that never touch the network.
-const LOCAL_SCHEMES = new Set(['data:', 'blob:', 'about:', 'chrome:', 'chrome-extension:', 'devtools:'])
+const LOCAL_SCHEMES = new Set(['data:', 'blob:', 'about:', 'chrome:', 'chrome-error:', 'chrome-extension:', 'devtools:'])
 
 /** True when a URL stays on this machine. */
 export function isLocalUrl(raw: string): boolean {
@@ -237,7 +242,7 @@ export interface Session {
   context: BrowserContext
   page: Page
   requests: RequestRecorder
-  /** Console errors and uncaught page errors seen so far. */
+  /** Distinct console errors and uncaught page errors (`pageerror: …`) seen so far. */
   errors: string[]
   close(): Promise<void>
 }
@@ -248,9 +253,15 @@ export async function openSession(browser: Browser, viewport = { width: 1280, he
   const requests = await recordRequests(context)
   const page = await context.newPage()
   const errors: string[] = []
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`))
+  // The message and the top frames are enough to find the bug; the same error repeats often.
+  page.on('pageerror', (error) => {
+    const frames = (error.stack ?? '').split('\n').filter((line) => line.trim().startsWith('at ')).slice(0, 3)
+    const text = [`pageerror: ${error.message.split('\n')[0]}`, ...frames].join('\n')
+    if (!errors.includes(text)) errors.push(text)
+  })
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`)
+    const text = `console: ${message.text()}`
+    if (message.type() === 'error' && !errors.includes(text)) errors.push(text)
   })
   return { context, page, requests, errors, close: () => context.close() }
 }
