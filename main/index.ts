@@ -3,7 +3,6 @@
  * over IPC. With the preload, the only code that imports 'electron'.
  */
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
 import { APP_COMMANDS, formatShortcut } from '../common/commands'
 import type { EventEnvelope } from '../common/contract'
@@ -12,26 +11,26 @@ import { createIpcCallHandler } from './desktop/ipc'
 import { CONTENT_SECURITY_POLICY } from './server/security'
 import { createWorkbench, type Workbench } from './workbench'
 import { isVisibleOn, loadWindowState, saveWindowState } from './desktop/windowState'
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './desktop/appProtocol'
+import { isAppUrl } from './desktop/appUrl'
 
 app.setName('Weft')
+registerAppScheme()
 
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL
-const rendererFile = path.join(import.meta.dirname, '../renderer/index.html')
-const rendererUrl = rendererDevUrl ?? pathToFileURL(rendererFile).toString()
+const rendererDir = path.join(import.meta.dirname, '../renderer')
+const rendererUrl = rendererDevUrl ?? `${APP_ORIGIN}/index.html`
 
 let mainWindow: BrowserWindow | null = null
 let workbench: Workbench | null = null
 
 /** True for URLs of our own renderer; everything else is foreign. */
-function isAppUrl(url: string): boolean {
-  if (rendererDevUrl) return url.startsWith(rendererDevUrl)
-  return url.split('#')[0]!.split('?')[0] === rendererUrl
-}
+const isOwnUrl = (url: string) => isAppUrl(url, rendererUrl)
 
 /** Only our own window's top frame, showing our own renderer, may call the API. */
 function senderAllowed(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame
-  return Boolean(mainWindow && event.sender === mainWindow.webContents && frame && frame === event.sender.mainFrame && isAppUrl(frame.url))
+  return Boolean(mainWindow && event.sender === mainWindow.webContents && frame && frame === event.sender.mainFrame && isOwnUrl(frame.url))
 }
 
 function send(envelope: EventEnvelope): void {
@@ -99,15 +98,14 @@ function createWindow(): BrowserWindow {
     return { action: 'deny' }
   })
   win.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) {
+    if (!isOwnUrl(url)) {
       event.preventDefault()
       if (/^https?:\/\//i.test(url)) void shell.openExternal(url)
     }
   })
   win.webContents.on('will-attach-webview', (event) => event.preventDefault())
 
-  if (rendererDevUrl) void win.loadURL(rendererDevUrl)
-  else void win.loadFile(rendererFile)
+  void win.loadURL(rendererUrl)
   return win
 }
 
@@ -124,8 +122,9 @@ async function start(): Promise<void> {
   })
 
   await app.whenReady()
+  if (!rendererDevUrl) serveRenderer(rendererDir)
 
-  // CSP on every response (the dev server's too); the built index.html carries it as a meta tag as well.
+  // CSP on every response (the dev server's too); weft:// responses and the built index.html carry it as well.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })

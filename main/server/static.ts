@@ -35,25 +35,48 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   return file === root || file.startsWith(root + path.sep) ? file : null
 }
 
-/** Writes a static file response; returns false when there is no such file. */
-export async function sendStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): Promise<boolean> {
+/** A renderer file found for a URL path: where it is, its size and how to label it. */
+export interface StaticFile {
+  file: string
+  size: number
+  contentType: string
+  /** Hashed build assets never change under the same name. */
+  immutable: boolean
+}
+
+/**
+ * Finds the file for a URL path under `root`: the file itself, or index.html
+ * for client-side routes (paths without an extension). Null for anything
+ * missing or outside `root`.
+ */
+export async function findStaticFile(root: string, urlPath: string): Promise<StaticFile | null> {
   let file = resolveStaticPath(root, urlPath === '/' ? '/index.html' : urlPath)
-  if (!file) return false
+  if (!file) return null
   let stat = await fs.promises.stat(file).catch(() => null)
   if (!stat?.isFile()) {
-    // Client-side routes (no extension) get the app; missing assets get a 404.
-    if (path.extname(urlPath)) return false
+    if (path.extname(urlPath)) return null
     file = path.join(root, 'index.html')
     stat = await fs.promises.stat(file).catch(() => null)
-    if (!stat?.isFile()) return false
+    if (!stat?.isFile()) return null
   }
-  const immutable = file.includes(`${path.sep}assets${path.sep}`)
+  return {
+    file,
+    size: stat.size,
+    contentType: TYPES[path.extname(file)] ?? 'application/octet-stream',
+    immutable: file.includes(`${path.sep}assets${path.sep}`),
+  }
+}
+
+/** Writes a static file response; returns false when there is no such file. */
+export async function sendStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): Promise<boolean> {
+  const found = await findStaticFile(root, urlPath)
+  if (!found) return false
   res.writeHead(200, {
     ...headers,
-    'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-    'content-length': String(stat.size),
-    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'content-type': found.contentType,
+    'content-length': String(found.size),
+    'cache-control': found.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
   })
-  fs.createReadStream(file).pipe(res)
+  fs.createReadStream(found.file).pipe(res)
   return true
 }
