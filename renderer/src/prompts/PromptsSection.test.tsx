@@ -95,7 +95,8 @@ describe('Prompts section', () => {
 
   it('says where prompt files go when there are none', async () => {
     renderApp(createFakeClient({ objects: [] }))
-    expect(await screen.findByText('No .prompt files in prompts/ yet.')).toBeTruthy()
+    expect(await screen.findByText('No prompts yet')).toBeTruthy()
+    expect(screen.queryByRole('navigation', { name: 'Prompt files' })).toBeNull()
     expect(screen.getByRole('heading', { name: 'No prompts yet' })).toBeTruthy()
   })
 })

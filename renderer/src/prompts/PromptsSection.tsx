@@ -30,26 +30,26 @@ export function PromptsSection() {
         <h1 id="section-title">Prompts</h1>
       </header>
       <div className="split">
-        <nav className="split-list" aria-label="Prompt files">
-          {listing.status === 'loading' && <p className="muted pad">Loading…</p>}
-          {listing.status === 'failed' && (
-            <p className="error-text pad" role="alert">
-              Could not list prompts/: {listing.error}
-            </p>
-          )}
-          {listing.status === 'ready' && listing.objects.length === 0 && (
-            <p className="muted pad">No .prompt files in prompts/ yet.</p>
-          )}
-          {listing.objects.length > 0 && (
-            <ObjectList
-              objects={listing.objects}
-              label="Prompts"
-              selectedName={openDir === projectDir ? openName : null}
-              draftNames={draftNames}
-              onOpen={(entry) => projectDir && void openPrompt(client, projectDir, entry.name)}
-            />
-          )}
-        </nav>
+        {/* An empty project gets one explanation (in the main pane), not two. */}
+        {!(listing.status === 'ready' && listing.objects.length === 0) && (
+          <nav className="split-list" aria-label="Prompt files">
+            {listing.status === 'loading' && <p className="muted pad">Loading…</p>}
+            {listing.status === 'failed' && (
+              <p className="error-text pad" role="alert">
+                Could not list prompts/: {listing.error}
+              </p>
+            )}
+            {listing.objects.length > 0 && (
+              <ObjectList
+                objects={listing.objects}
+                label="Prompts"
+                selectedName={openDir === projectDir ? openName : null}
+                draftNames={draftNames}
+                onOpen={(entry) => projectDir && void openPrompt(client, projectDir, entry.name)}
+              />
+            )}
+          </nav>
+        )}
         <div className="split-main">
           {openName && openDir === projectDir ? (
             <PromptPane />
