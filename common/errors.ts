@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   'FORBIDDEN',
   'INTERNAL',
+  'CONFLICT',
+  'BUSY',
 ] as const
 
 /** One of {@link ERROR_CODES}. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { objectNameProblem } from '../refs'
 
 /** An absolute or relative filesystem path given by a user; resolved on the main side. */
 export const PathSchema = z
@@ -17,8 +18,7 @@ export const DisplayNameSchema = z
   .refine((s) => !/[\r\n]/.test(s), 'must be one line')
 
 /** An object's file name stem: safe as a file name on every OS. */
-export const ObjectNameSchema = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(120, 'is longer than 120 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may use letters, digits, ".", "_" and "-", starting with a letter or digit')
+export const ObjectNameSchema = z.string().superRefine((name, ctx) => {
+  const problem = objectNameProblem(name)
+  if (problem) ctx.addIssue({ code: 'custom', message: problem })
+})

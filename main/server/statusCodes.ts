@@ -14,4 +14,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   INTERNAL: 500,
+  CONFLICT: 409,
+  BUSY: 503,
 }
