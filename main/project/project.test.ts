@@ -8,6 +8,7 @@ import { initProject, inspectProject } from './project'
 import { RecentProjects } from './recent'
 import { ensureSampleProject } from './sample'
 import { listObjects, readObject } from './objects'
+import { canonicalize } from '../store/formats'
 
 let root: string
 beforeEach(() => {
@@ -93,6 +94,22 @@ describe('sample project', () => {
     const again = await ensureSampleProject(template, path.join(root, 'user'))
     expect(again.dir).toBe(info.dir)
     expect((await readObject(again.dir, 'prompt', 'summarize')).content).toBe('changed')
+  })
+
+  it('ships every sample file in canonical form, so its git blob id is its version id', () => {
+    const template = path.resolve(import.meta.dirname, '../../resources/sample-project')
+    const files = [
+      ['prompt', 'prompts/summarize.prompt'],
+      ['prompt', 'prompts/classify-ticket.prompt'],
+      ['dataset', 'datasets/tickets.jsonl'],
+      ['model', 'models/fast.yaml'],
+      ['model', 'models/offline.yaml'],
+      ['evaluation', 'evals/regression.yaml'],
+    ] as const
+    for (const [kind, file] of files) {
+      const text = fs.readFileSync(path.join(template, file), 'utf8')
+      expect(canonicalize(kind, text, file).content, file).toBe(text)
+    }
   })
 
   it('every dataset row in the sample has a stable id', async () => {
