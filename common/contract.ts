@@ -11,6 +11,14 @@ import {
   ProjectInfoSchema,
   RecentProjectSchema,
 } from './schemas/project'
+import {
+  LabelEventViewSchema,
+  RefTextSchema,
+  ResolvedRefSchema,
+  SaveResultSchema,
+  StoredObjectSchema,
+  VersionViewSchema,
+} from './schemas/store'
 
 /** Declares one operation. `summary` is shown by `weft --help`-style listings and docs. */
 function operation<Req extends z.ZodType, Res extends z.ZodType>(def: { summary: string; request: Req; response: Res }) {
@@ -77,14 +85,72 @@ export const operations = {
     response: z.object({ projects: z.array(RecentProjectSchema) }),
   }),
   'objects.list': operation({
-    summary: 'Object files in the open project (prompts, datasets, models, scorers, evaluations).',
+    summary: 'Objects in the open project with their current version, labels, and whether the file on disk has unsaved changes.',
     request: z.object({ kind: ObjectKindSchema.optional() }).strict(),
-    response: z.object({ objects: z.array(ObjectEntrySchema) }),
+    response: z.object({ objects: z.array(StoredObjectSchema) }),
   }),
   'objects.read': operation({
-    summary: 'The text of one object file in the open project, as it is on disk.',
+    summary: 'The text of one object file as it is on disk now (saved or not).',
     request: z.object({ kind: ObjectKindSchema, name: ObjectNameSchema }).strict(),
     response: z.object({ object: ObjectEntrySchema, content: z.string() }),
+  }),
+  'objects.get': operation({
+    summary: 'The content of any version: prompt:summarize@production, dataset:tickets@v3, model:fast@1a2b3c4.',
+    request: z.object({ ref: RefTextSchema }).strict(),
+    response: z.object({ resolved: ResolvedRefSchema, content: z.string() }),
+  }),
+  'objects.save': operation({
+    summary: 'Saves an object as a new version (a commit). baseVersion guards against overwriting a newer version.',
+    request: z
+      .object({
+        kind: ObjectKindSchema,
+        name: ObjectNameSchema,
+        content: z.string().max(256 * 1024 * 1024, 'is larger than 256 MB'),
+        message: z.string().max(5000).optional(),
+        baseVersion: z.string().regex(/^[0-9a-f]{40}$/, 'must be a 40-character digest').nullable().optional(),
+      })
+      .strict(),
+    response: SaveResultSchema,
+  }),
+  'objects.versions': operation({
+    summary: 'Every distinct content of an object, newest first, with labels and which one is current.',
+    request: z.object({ kind: ObjectKindSchema, name: ObjectNameSchema }).strict(),
+    response: z.object({ versions: z.array(VersionViewSchema) }),
+  }),
+  'objects.restore': operation({
+    summary: 'Makes an old version current again, as a new commit.',
+    request: z.object({ ref: RefTextSchema, message: z.string().max(5000).optional() }).strict(),
+    response: SaveResultSchema,
+  }),
+  'objects.rename': operation({
+    summary: 'Renames an object; its versions and their numbers carry over.',
+    request: z.object({ kind: ObjectKindSchema, from: ObjectNameSchema, to: ObjectNameSchema }).strict(),
+    response: z.object({ commit: z.string() }),
+  }),
+  'objects.delete': operation({
+    summary: 'Deletes an object from the project; its history stays readable by reference.',
+    request: z.object({ kind: ObjectKindSchema, name: ObjectNameSchema }).strict(),
+    response: z.object({ commit: z.string() }),
+  }),
+  'refs.resolve': operation({
+    summary: 'Resolves a reference to a version digest and number.',
+    request: z.object({ ref: RefTextSchema }).strict(),
+    response: ResolvedRefSchema,
+  }),
+  'labels.set': operation({
+    summary: 'Points a label (production, staging, …) at the version a reference names, moving it if set elsewhere.',
+    request: z.object({ ref: RefTextSchema, label: z.string().min(1).max(64) }).strict(),
+    response: z.object({ resolved: ResolvedRefSchema, previous: z.string().nullable(), commit: z.string().nullable() }),
+  }),
+  'labels.remove': operation({
+    summary: 'Removes a label from an object.',
+    request: z.object({ kind: ObjectKindSchema, name: ObjectNameSchema, label: z.string().min(1).max(64) }).strict(),
+    response: z.object({ previous: z.string(), commit: z.string() }),
+  }),
+  'labels.history': operation({
+    summary: "Every move of an object's labels: who moved which label, when, from which version to which.",
+    request: z.object({ kind: ObjectKindSchema, name: ObjectNameSchema }).strict(),
+    response: z.object({ events: z.array(LabelEventViewSchema) }),
   }),
 } as const
 

@@ -9,7 +9,11 @@ import type { EventName, EventOf, HostKind, OperationName, RequestOf, ResponseOf
 import { dispatch, type Handlers } from '../common/dispatch'
 import { WeftError } from '../common/errors'
 import type { ProjectInfo } from '../common/schemas/project'
-import { listObjects, readObject } from './project/objects'
+import { readObject } from './project/objects'
+import type { ObjectKind } from '../common/schemas/project'
+import { canonicalize } from './store/formats'
+import { openObjectStore, type ObjectStore } from './store/store'
+import { createStoreHandlers } from './storeHandlers'
 import { initProject, inspectProject, resolveDir } from './project/project'
 import { RecentProjects } from './project/recent'
 import { ensureSampleProject } from './project/sample'
@@ -92,6 +96,33 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     return next
   }
 
+  let store: ObjectStore | null = null
+  let storeOpening: Promise<ObjectStore> | null = null
+
+  /** The open project's object store, opened on first use and reopened when the project changes. */
+  const requireStore = async (): Promise<ObjectStore> => {
+    const { dir } = requireProject()
+    if (store?.dir === dir) return store
+    if (!storeOpening) {
+      store?.close()
+      store = null
+      storeOpening = openObjectStore({ dir, canonicalize, now }).finally(() => (storeOpening = null))
+    }
+    const opened = await storeOpening
+    store = opened
+    return opened
+  }
+
+  const storeChanged = async (kinds: ObjectKind[]) => {
+    emit('objects.changed', { kinds })
+    if (!project) return
+    const fresh = await inspectProject(project.dir).catch(() => null)
+    if (fresh && project?.dir === fresh.dir) {
+      project = fresh
+      emit('project.changed', { project })
+    }
+  }
+
   const requireProject = (): ProjectInfo => {
     if (!project) throw new WeftError('NO_PROJECT_OPEN', 'No project is open. Open a folder or create a project first.')
     if (project.status !== 'ready') {
@@ -119,8 +150,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     'project.openSample': async () => ({ project: await setProject(await ensureSampleProject(templateDir, options.userDataDir, { now })) }),
     'project.recent': async () => ({ projects: await recent.list() }),
     'project.forget': async ({ dir }) => ({ projects: await recent.forget(resolveDir(dir, cwd)) }),
-    'objects.list': async ({ kind }) => ({ objects: await listObjects(requireProject().dir, kind ? [kind] : undefined) }),
     'objects.read': async ({ kind, name }) => readObject(requireProject().dir, kind, name),
+    ...createStoreHandlers({ store: requireStore, changed: storeChanged }),
   }
 
   const callRaw = (name: unknown, request: unknown) => dispatch(handlers, name, request)
@@ -145,6 +176,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     },
     async close() {
       stopWatching()
+      store?.close()
+      store = null
     },
   }
 }

@@ -12,17 +12,13 @@ import type { ProjectInfo } from '../../common/schemas/project'
 import { createWorkbench } from '../workbench'
 import { defaultUserDataDir, packageRoot } from '../paths'
 import { startWebServer } from '../server/webServer'
+import type { CliContext, CliIO } from './context'
+import { registerStoreCommands } from './storeCommands'
 
 /** Default port of `weft serve`; stable so bookmarks and SDK settings keep working. */
 export const DEFAULT_PORT = 4141
 
-/** Where the CLI writes; injectable for tests. */
-export interface CliIO {
-  out: (text: string) => void
-  err: (text: string) => void
-  cwd: string
-  env: NodeJS.ProcessEnv
-}
+export type { CliIO } from './context'
 
 function readVersion(): string {
   try {
@@ -51,6 +47,22 @@ export function buildProgram(io: CliIO): Command {
   const userDataDir = defaultUserDataDir(io.env)
   const workbenchFor = (host: 'cli' | 'web', projectDir?: string) =>
     createWorkbench({ userDataDir, projectDir, host, cwd: io.cwd, version })
+  const ctx: CliContext = {
+    io,
+    workbench: workbenchFor,
+    async withProject(projectDir, fn) {
+      const wb = workbenchFor('cli')
+      try {
+        const { project } = await wb.call('project.open', { dir: projectDir ?? '.' })
+        if (project.status !== 'ready') {
+          throw new WeftError('NOT_A_PROJECT', `${project.dir} is not a Weft project: ${project.reason ?? ''} Run: weft init ${JSON.stringify(project.dir)}`)
+        }
+        return await fn(wb)
+      } finally {
+        await wb.close()
+      }
+    },
+  }
 
   const program = new Command('weft')
     .description('Weft — a local-first workbench for generative-AI apps: version prompts and datasets, trace, evaluate, annotate.')
@@ -137,6 +149,7 @@ export function buildProgram(io: CliIO): Command {
       })
     })
 
+  registerStoreCommands(program, ctx)
   return program
 }
 

@@ -112,6 +112,24 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['project.recent', {}],
   ['project.forget', { dir: 'fresh/nested' }],
   ['project.recent', {}],
+  // The object store, on the sample project.
+  ['objects.save', { kind: 'prompt', name: 'hello', content: '---\nmodel: echo/echo\n---\nHello {{name}}!\n', message: 'First hello' }],
+  ['objects.save', { kind: 'prompt', name: 'hello', content: 'Hello again', baseVersion: null }],
+  ['objects.save', { kind: 'prompt', name: 'hello', content: '---\nmodel: echo/echo\n---\nHi {{name}}!\n' }],
+  ['objects.save', { kind: 'model', name: 'leaky', content: 'provider: openai\nmodel: gpt-4o\napi_key: sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\n' }],
+  ['objects.versions', { kind: 'prompt', name: 'hello' }],
+  ['objects.get', { ref: 'prompt:hello@v1' }],
+  ['objects.get', { ref: 'prompt:hello@v7' }],
+  ['refs.resolve', { ref: 'weft://prompt/hello@latest' }],
+  ['labels.set', { ref: 'prompt:hello@v1', label: 'production' }],
+  ['labels.set', { ref: 'prompt:hello@v2', label: 'production' }],
+  ['labels.history', { kind: 'prompt', name: 'hello' }],
+  ['objects.restore', { ref: 'prompt:hello@production' }],
+  ['objects.list', { kind: 'prompt' }],
+  ['labels.remove', { kind: 'prompt', name: 'hello', label: 'production' }],
+  ['objects.rename', { kind: 'prompt', from: 'hello', to: 'greeting' }],
+  ['objects.delete', { kind: 'prompt', name: 'greeting' }],
+  ['objects.get', { ref: 'prompt:greeting@v1' }],
 ]
 
 /** One invalid request for every operation; the suite fails when an operation lacks one. */
@@ -126,6 +144,16 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'project.forget': { request: {}, field: 'dir' },
   'objects.list': { request: { kind: 'spreadsheet' }, field: 'kind' },
   'objects.read': { request: { kind: 'prompt', name: '../../etc/passwd' }, field: 'name' },
+  'objects.get': { request: { ref: 'x' }, field: 'ref' },
+  'objects.save': { request: { kind: 'prompt', name: '../x', content: '' }, field: 'name' },
+  'objects.versions': { request: { kind: 'prompt' }, field: 'name' },
+  'objects.restore': { request: { ref: 5 }, field: 'ref' },
+  'objects.rename': { request: { kind: 'prompt', from: 'a', to: 'a/b' }, field: 'to' },
+  'objects.delete': { request: { kind: 'table', name: 'x' }, field: 'kind' },
+  'refs.resolve': { request: {}, field: 'ref' },
+  'labels.set': { request: { ref: 'prompt:a', label: '' }, field: 'label' },
+  'labels.remove': { request: { kind: 'prompt', name: 'a' }, field: 'label' },
+  'labels.history': { request: { kind: 'prompt', name: 'a', extra: 1 }, field: '' },
 }
 
 describe('contract: in-process, HTTP and IPC agree', () => {

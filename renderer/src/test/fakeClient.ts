@@ -89,7 +89,9 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
   }))
   client.handle('project.current', () => ({ project: options.project === undefined ? sampleProject() : options.project }))
   client.handle('project.recent', () => ({ projects: options.recent ?? [] }))
-  client.handle('objects.list', ({ kind }) => ({ objects: objects.filter((o) => !kind || o.kind === kind) }))
+  client.handle('objects.list', ({ kind }) => ({
+    objects: objects.filter((o) => !kind || o.kind === kind).map((o) => ({ ...o, version: null, modified: false, labels: {} })),
+  }))
   client.handle('objects.read', ({ kind, name }) => {
     const found = objects.find((o) => o.kind === kind && o.name === name)
     if (!found) throw new WeftError('NOT_FOUND', `No ${kind} named ${name}`)
