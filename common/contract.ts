@@ -14,6 +14,7 @@ import {
 import {
   LabelEventViewSchema,
   RefTextSchema,
+  RenderedPromptSchema,
   ResolvedRefSchema,
   SaveResultSchema,
   StoredObjectSchema,
@@ -151,6 +152,18 @@ export const operations = {
     summary: "Every move of an object's labels: who moved which label, when, from which version to which.",
     request: z.object({ kind: ObjectKindSchema, name: ObjectNameSchema }).strict(),
     response: z.object({ events: z.array(LabelEventViewSchema) }),
+  }),
+  'prompts.render': operation({
+    summary: 'Renders a prompt version (or unsaved text) with variables; reports missing and unexpected variables.',
+    request: z
+      .object({
+        ref: RefTextSchema.optional(),
+        content: z.string().max(1024 * 1024).optional(),
+        variables: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict()
+      .refine((r) => (r.ref === undefined) !== (r.content === undefined), { message: 'give either ref or content', path: ['ref'] }),
+    response: RenderedPromptSchema,
   }),
 } as const
 

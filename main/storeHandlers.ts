@@ -9,6 +9,8 @@ import type { ObjectKind } from '../common/schemas/project'
 import type { ObjectStore } from './store/store'
 import { deleteObject, labelHistory, removeLabel, renameObject, restoreObject, saveObject, setLabel } from './store/writes'
 import { canonicalize } from './store/formats'
+import { renderPrompt } from './store/render'
+import { WeftError } from '../common/errors'
 
 /** What the store handlers need from the workbench. */
 export interface StoreHandlerContext {
@@ -30,6 +32,7 @@ type StoreOperation =
   | 'labels.set'
   | 'labels.remove'
   | 'labels.history'
+  | 'prompts.render'
 
 /** Handlers for the store operations of the contract. */
 export function createStoreHandlers(ctx: StoreHandlerContext): Pick<Handlers, StoreOperation> {
@@ -71,5 +74,11 @@ export function createStoreHandlers(ctx: StoreHandlerContext): Pick<Handlers, St
       return result
     },
     'labels.history': async ({ kind, name }) => ({ events: await labelHistory(await ctx.store(), kind, name) }),
+    'prompts.render': async ({ ref, content, variables }) => {
+      if (content !== undefined) return renderPrompt(content, variables, 'prompts/unsaved.prompt')
+      const { resolved, content: text } = await (await ctx.store()).read(ref!, 'prompt')
+      if (resolved.kind !== 'prompt') throw new WeftError('INVALID_REQUEST', `${resolved.ref} is a ${resolved.kind}, not a prompt`, [{ path: 'ref', message: 'not a prompt' }])
+      return renderPrompt(text, variables, `prompts/${resolved.name}.prompt`)
+    },
   }
 }

@@ -66,3 +66,12 @@ export const LabelEventViewSchema = z.object({
   fromN: z.number().int().positive().nullable(),
   toN: z.number().int().positive().nullable(),
 })
+
+/** A prompt rendered with variables: the messages a model would get. */
+export const RenderedPromptSchema = z.object({
+  messages: z.array(z.object({ role: z.enum(['system', 'user', 'model', 'tool']), content: z.string() })),
+  config: z.record(z.string(), z.unknown()),
+  model: z.string().optional(),
+  missing: z.array(z.string()),
+  unexpected: z.array(z.string()),
+})

@@ -4,6 +4,7 @@
  * workbench API, so the CLI behaves exactly like the app.
  */
 import type { Command } from 'commander'
+import { WeftError } from '../../common/errors'
 import type { ObjectKind } from '../../common/schemas/project'
 import { kindAndName, print, projectOptions, readInput, type CliContext } from './context'
 
@@ -82,6 +83,37 @@ export function registerStoreCommands(program: Command, ctx: CliContext): void {
           versions
             .map((v) => `${v.current ? '*' : ' '} v${String(v.n).padEnd(4)} ${v.digest.slice(0, 7)}  ${when(v.time)}  ${v.author.padEnd(16)} ${v.message.split('\n')[0]}${v.labels.length ? `  [${v.labels.join(', ')}]` : ''}`)
             .join('\n') || `(no versions of ${kind}:${name})`,
+        )
+      }),
+    )
+
+  projectOptions(program.command('render').description('Render a prompt version with variables and print its messages (reports missing and unexpected variables).'))
+    .argument('<ref>', 'prompt reference, e.g. prompt:summarize@production')
+    .option('--var <key=value...>', 'a variable (value parsed as JSON when it is valid JSON, else taken as text)')
+    .action((ref: string, opts: Opts & { var?: string[] }) =>
+      ctx.withProject(opts.project, async (wb) => {
+        const variables: Record<string, unknown> = {}
+        for (const pair of opts.var ?? []) {
+          const eq = pair.indexOf('=')
+          if (eq < 1) throw new WeftError('INVALID_REQUEST', `--var takes key=value, got "${pair}"`)
+          const raw = pair.slice(eq + 1)
+          try {
+            variables[pair.slice(0, eq)] = JSON.parse(raw)
+          } catch {
+            variables[pair.slice(0, eq)] = raw
+          }
+        }
+        const result = (await wb.callRaw('prompts.render', { ref, variables })) as {
+          messages: Array<{ role: string; content: string }>
+          missing: string[]
+          unexpected: string[]
+        }
+        print(io, opts.json, result, () =>
+          [
+            ...result.messages.map((m) => `── ${m.role} ──\n${m.content}`),
+            ...(result.missing.length ? [`missing variables: ${result.missing.join(', ')}`] : []),
+            ...(result.unexpected.length ? [`unexpected variables: ${result.unexpected.join(', ')}`] : []),
+          ].join('\n'),
         )
       }),
     )

@@ -130,6 +130,8 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['objects.rename', { kind: 'prompt', from: 'hello', to: 'greeting' }],
   ['objects.delete', { kind: 'prompt', name: 'greeting' }],
   ['objects.get', { ref: 'prompt:greeting@v1' }],
+  ['prompts.render', { ref: 'prompt:summarize', variables: { ticket: 'The export button is broken', colour: 'blue' } }],
+  ['prompts.render', { content: '---\ninput:\n  schema:\n    who: string\n---\nHi {{who}}', variables: {} }],
 ]
 
 /** One invalid request for every operation; the suite fails when an operation lacks one. */
@@ -154,6 +156,7 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'labels.set': { request: { ref: 'prompt:a', label: '' }, field: 'label' },
   'labels.remove': { request: { kind: 'prompt', name: 'a' }, field: 'label' },
   'labels.history': { request: { kind: 'prompt', name: 'a', extra: 1 }, field: '' },
+  'prompts.render': { request: { variables: {} }, field: 'ref' },
 }
 
 describe('contract: in-process, HTTP and IPC agree', () => {
