@@ -21,6 +21,16 @@ export default defineConfig({
         },
       },
       {
+        // Benchmarks: run by `npm run bench`, never by `npm test`.
+        test: {
+          name: 'bench',
+          environment: 'node',
+          include: ['bench/**/*.bench.test.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           environment: 'node',

@@ -56,6 +56,10 @@ fs.rmSync(vitestJson, { force: true })
 const started = Date.now()
 const vitestCode = await run(bin('vitest'), [
   'run',
+  // Every project but the benchmarks (npm run bench runs those).
+  '--project=node',
+  '--project=dom',
+  '--project=e2e',
   '--reporter=default',
   '--reporter=json',
   `--outputFile.json=${path.relative(root, vitestJson)}`,

@@ -10,7 +10,8 @@ import git from 'isomorphic-git'
 import { WeftError } from '../../common/errors'
 import { formatRef, objectNameProblem, parseRef, type ObjectRef } from '../../common/refs'
 import { OBJECT_LAYOUT, type ObjectKind } from '../../common/schemas/project'
-import { commitPaths, resolveAuthor, type Author } from '../project/git'
+import { resolveAuthor, type Author } from '../project/git'
+import { commitChanges } from './treeCommit'
 import { blobAt, commitTree, objectFiles, objectFolders, readBlobText, type GitCache } from './gitRead'
 import { catchUp, changesOf, parseRenames, readCommitInfo } from './indexer'
 import { LABELS_FILE, currentLabels, parseLabels, type LabelEvent } from './labels'
@@ -269,9 +270,7 @@ export class ObjectStore {
    * tree) and indexes the new commit directly — one commit, no history walk.
    */
   async commit(paths: { add?: string[]; remove?: string[] }, message: string): Promise<string> {
-    const author = this.options.author ?? (await resolveAuthor(this.dir))
-    for (const filepath of paths.remove ?? []) await git.remove({ fs, dir: this.dir, filepath })
-    const oid = await commitPaths(this.dir, paths.add ?? [], message, { author, now: this.now })
+    const oid = await commitChanges({ dir: this.dir, cache: this.cache, changes: paths, message, author: await this.author(), now: this.now() })
     const info = await readCommitInfo(this.dir, oid, this.cache)
     const parentTree = info.parents[0] ? await commitTree(this.dir, info.parents[0], this.cache) : null
     this.index.recordCommit(info, await changesOf(this.dir, info.tree, parentTree, this.cache), parseRenames(message))
