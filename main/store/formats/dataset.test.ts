@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { WeftError } from '../../../common/errors'
-import { assignIds, canonicalizeDataset, formatJsonl, MAX_LINE_BYTES, parseJsonl } from './dataset'
+import { canonicalizeDataset, formatJsonl, MAX_LINE_BYTES, parseJsonl } from './dataset'
 
 const FILE = 'datasets/tickets.jsonl'
 
@@ -84,29 +84,3 @@ describe('canonical JSONL', () => {
   })
 })
 
-describe('assignIds', () => {
-  it('keeps string ids, converts numbers, and gives the rest a content hash', () => {
-    const rows = assignIds([{ id: 'keep', q: 1 }, { id: 42, q: 2 }, { q: 3 }, { id: null, q: 4 }, { id: '', q: 5 }])
-    expect(rows.slice(0, 2)).toEqual([{ id: 'keep', q: 1 }, { id: '42', q: 2 }])
-    for (const row of rows.slice(2)) expect(row.id).toMatch(/^r-[0-9a-f]{12}$/)
-    expect(Object.keys(rows[2]!)).toEqual(['id', 'q'])
-  })
-
-  it('is deterministic and independent of row order', () => {
-    const a = assignIds([{ q: 'x' }, { q: 'y' }])
-    const b = assignIds([{ q: 'y' }, { q: 'x' }])
-    expect(a[0]!.id).toBe(b[1]!.id)
-    expect(assignIds([{ q: 'x' }])[0]!.id).toBe(a[0]!.id)
-  })
-
-  it('suffixes identical rows and clashes with existing ids', () => {
-    const [first] = assignIds([{ q: 'same' }])
-    const rows = assignIds([{ q: 'same' }, { q: 'same' }, { id: `${String(first!.id)}-3`, q: 'other' }, { q: 'same' }])
-    expect(rows.map((r) => r.id)).toEqual([first!.id, `${String(first!.id)}-2`, `${String(first!.id)}-3`, `${String(first!.id)}-4`])
-    expect(() => parseJsonl(formatJsonl(rows as never), FILE)).not.toThrow()
-  })
-
-  it('leaves an id of another type for validation to report', () => {
-    expect(assignIds([{ id: { nested: 1 } }])).toEqual([{ id: { nested: 1 } }])
-  })
-})

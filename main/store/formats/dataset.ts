@@ -3,7 +3,6 @@
  * The canonical form is one `JSON.stringify(row)` per line with `id` first,
  * so a version's identity depends on the rows, not on spacing.
  */
-import { createHash } from 'node:crypto'
 import type { ErrorIssue } from '../../../common/errors'
 import { DatasetRowSchema, type DatasetRow } from '../../../common/schemas/objects'
 import { invalidFile } from './text'
@@ -109,27 +108,3 @@ export function canonicalizeDataset(text: string, file: string): { content: stri
   return { content: formatJsonl(rows), data: rows }
 }
 
-/**
- * Gives imported rows the ids a dataset needs. An existing string id is
- * kept; a number becomes its string. A row without one (missing, null or "")
- * gets `r-` + the first 12 hex digits of the SHA-256 of the row's JSON —
- * deterministic, so importing the same file twice yields the same ids and
- * versions diff row by row, and independent of row order. Identical rows,
- * and the rare clash with an id already present, get `-2`, `-3`… in order.
- * Any other id (an object, say) is left alone for validation to report.
- */
-export function assignIds(rows: Record<string, unknown>[]): Record<string, unknown>[] {
-  const idOf = (row: Record<string, unknown>) => (typeof row.id === 'number' ? String(row.id) : row.id)
-  const taken = new Set(rows.map(idOf).filter((id): id is string => typeof id === 'string' && id !== ''))
-  return rows.map((row) => {
-    const id = idOf(row)
-    if (typeof id === 'string' && id !== '') return { ...row, id }
-    if (id !== undefined && id !== null && id !== '') return row
-    const { id: _, ...rest } = row
-    const base = `r-${createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 12)}`
-    let fresh = base
-    for (let n = 2; taken.has(fresh); n++) fresh = `${base}-${n}`
-    taken.add(fresh)
-    return { id: fresh, ...rest }
-  })
-}

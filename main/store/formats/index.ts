@@ -9,7 +9,7 @@ import { canonicalizePrompt } from './prompt'
 import { objectNameOf } from './text'
 import { canonicalizeYamlObject } from './yamlObject'
 
-export { assignIds, formatJsonl, formatRow, MAX_LINE_BYTES, parseJsonl } from './dataset'
+export { formatJsonl, formatRow, MAX_LINE_BYTES, parseJsonl } from './dataset'
 export { parsePrompt, type PromptFile } from './prompt'
 export { findSecrets, maskSecret, type SecretFinding } from './secrets'
 export { templateVariables } from './template'
