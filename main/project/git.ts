@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import git from 'isomorphic-git'
+import { gitFs } from '../store/gitFs'
 
 /** A commit author. */
 export interface Author {
@@ -25,18 +26,18 @@ export async function isGitRepo(dir: string): Promise<boolean> {
 
 /** Creates a repository with `main` as its first branch. */
 export async function initRepo(dir: string): Promise<void> {
-  await git.init({ fs, dir, defaultBranch: 'main' })
+  await git.init({ fs: gitFs, dir, defaultBranch: 'main' })
 }
 
 /** The checked-out branch, or null when HEAD is detached. */
 export async function currentBranch(dir: string): Promise<string | null> {
-  return (await git.currentBranch({ fs, dir, fullname: false })) ?? null
+  return (await git.currentBranch({ fs: gitFs, dir, fullname: false })) ?? null
 }
 
 /** HEAD's oid, or null before the first commit. */
 export async function headOid(dir: string): Promise<string | null> {
   try {
-    return await git.resolveRef({ fs, dir, ref: 'HEAD' })
+    return await git.resolveRef({ fs: gitFs, dir, ref: 'HEAD' })
   } catch {
     return null
   }
@@ -50,7 +51,7 @@ export async function headOid(dir: string): Promise<string | null> {
 export async function resolveAuthor(dir: string): Promise<Author> {
   const fromConfig = async (key: string) => {
     try {
-      const value = await git.getConfig({ fs, dir, path: key })
+      const value = await git.getConfig({ fs: gitFs, dir, path: key })
       return typeof value === 'string' && value.trim() ? value.trim() : undefined
     } catch {
       return undefined
@@ -72,9 +73,9 @@ export interface CommitOptions {
 
 /** Stages the given project-relative paths and commits them; returns the new commit's oid. */
 export async function commitPaths(dir: string, paths: readonly string[], message: string, options: CommitOptions = {}): Promise<string> {
-  for (const filepath of paths) await git.add({ fs, dir, filepath })
+  for (const filepath of paths) await git.add({ fs: gitFs, dir, filepath })
   const author = options.author ?? (await resolveAuthor(dir))
   const date = (options.now ?? (() => new Date()))()
   const signature = { ...author, timestamp: Math.floor(date.getTime() / 1000), timezoneOffset: date.getTimezoneOffset() }
-  return git.commit({ fs, dir, message, author: signature, committer: signature })
+  return git.commit({ fs: gitFs, dir, message, author: signature, committer: signature })
 }

@@ -3,8 +3,8 @@
  * commit, and the object files a commit's tree holds. One shared cache object
  * per store, as isomorphic-git advises for repeated reads (big win on packs).
  */
-import fs from 'node:fs'
 import git from 'isomorphic-git'
+import { gitFs } from './gitFs'
 import { OBJECT_KINDS, OBJECT_LAYOUT, type ObjectKind } from '../../common/schemas/project'
 
 /** isomorphic-git's read cache; share one per repository. */
@@ -27,13 +27,13 @@ export function objectForPath(filepath: string): { kind: ObjectKind; name: strin
 
 /** The entries of the tree at `treeOid` (name → { oid, type }). */
 async function readTreeMap(dir: string, treeOid: string, cache: GitCache): Promise<Map<string, { oid: string; type: string }>> {
-  const { tree } = await git.readTree({ fs, dir, oid: treeOid, cache })
+  const { tree } = await git.readTree({ fs: gitFs, dir, oid: treeOid, cache })
   return new Map(tree.map((e) => [e.path, { oid: e.oid, type: e.type }]))
 }
 
 /** The root tree oid of a commit. */
 export async function commitTree(dir: string, commitOid: string, cache: GitCache): Promise<string> {
-  return (await git.readCommit({ fs, dir, oid: commitOid, cache })).commit.tree
+  return (await git.readCommit({ fs: gitFs, dir, oid: commitOid, cache })).commit.tree
 }
 
 /** The blob id at `filepath` in `commitOid`, or null when the path does not exist there. */
@@ -52,7 +52,7 @@ export async function blobAt(dir: string, commitOid: string, filepath: string, c
 
 /** The text of a blob. */
 export async function readBlobText(dir: string, oid: string, cache: GitCache): Promise<string> {
-  const { blob } = await git.readBlob({ fs, dir, oid, cache })
+  const { blob } = await git.readBlob({ fs: gitFs, dir, oid, cache })
   return Buffer.from(blob).toString('utf8')
 }
 

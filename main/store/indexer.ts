@@ -5,8 +5,8 @@
  * proportional to the new commits only, and unchanged object folders are
  * skipped by comparing tree ids.
  */
-import fs from 'node:fs'
 import git from 'isomorphic-git'
+import { gitFs } from './gitFs'
 import type { ObjectKind } from '../../common/schemas/project'
 import { commitTree, objectFiles, objectFolders, objectForPath, type GitCache } from './gitRead'
 import type { ChangeInfo, CommitInfo, VersionIndex } from './versionIndex'
@@ -42,7 +42,7 @@ export async function changesOf(dir: string, tree: string, parentTree: string | 
 
 /** Reads a commit into the index's shape. */
 export async function readCommitInfo(dir: string, oid: string, cache: GitCache): Promise<CommitInfo & { tree: string }> {
-  const { commit } = await git.readCommit({ fs, dir, oid, cache })
+  const { commit } = await git.readCommit({ fs: gitFs, dir, oid, cache })
   return {
     oid,
     tree: commit.tree,
@@ -84,15 +84,15 @@ async function unindexedCommits(dir: string, tips: readonly string[], index: Ver
 /** Tips of all local branches (and HEAD, which may be detached). */
 export async function branchTips(dir: string): Promise<string[]> {
   const tips = new Set<string>()
-  for (const branch of await git.listBranches({ fs, dir })) {
+  for (const branch of await git.listBranches({ fs: gitFs, dir })) {
     try {
-      tips.add(await git.resolveRef({ fs, dir, ref: `refs/heads/${branch}` }))
+      tips.add(await git.resolveRef({ fs: gitFs, dir, ref: `refs/heads/${branch}` }))
     } catch {
       // A branch ref that cannot be read is skipped, not fatal.
     }
   }
   try {
-    tips.add(await git.resolveRef({ fs, dir, ref: 'HEAD' }))
+    tips.add(await git.resolveRef({ fs: gitFs, dir, ref: 'HEAD' }))
   } catch {
     // No commits yet.
   }

@@ -7,6 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import git from 'isomorphic-git'
+import { gitFs } from './gitFs'
 import { WeftError } from '../../common/errors'
 import { formatRef, objectNameProblem, parseRef, type ObjectRef } from '../../common/refs'
 import { OBJECT_LAYOUT, type ObjectKind } from '../../common/schemas/project'
@@ -126,7 +127,7 @@ export class ObjectStore {
   /** @internal HEAD's oid; NOT_A_PROJECT before the first commit. */
   async head(): Promise<string> {
     try {
-      return await git.resolveRef({ fs, dir: this.dir, ref: 'HEAD' })
+      return await git.resolveRef({ fs: gitFs, dir: this.dir, ref: 'HEAD' })
     } catch {
       throw new WeftError('NOT_A_PROJECT', `${this.dir} has no commits yet; initialise it first`)
     }
@@ -244,7 +245,7 @@ export class ObjectStore {
         const word = selector.type === 'digest' ? selector.prefix : selector.name
         const label = (await this.labelsOf(kind, name, head)).get(word)
         if (label) return found(label, 'label')
-        const branch = await git.resolveRef({ fs, dir: this.dir, ref: `refs/heads/${word}` }).catch(() => null)
+        const branch = await git.resolveRef({ fs: gitFs, dir: this.dir, ref: `refs/heads/${word}` }).catch(() => null)
         if (branch) {
           const digest = await blobAt(this.dir, branch, (await this.pathOf(kind, name, branch)).path, this.cache)
           return digest ? found(digest, 'branch') : missing(`no ${kind} named "${name}" on branch ${word}`)

@@ -6,8 +6,8 @@
  * index entry of each path is updated too (with the file's real stat), so
  * `git status` stays clean.
  */
-import fs from 'node:fs'
 import git, { type TreeEntry } from 'isomorphic-git'
+import { gitFs } from './gitFs'
 import type { Author } from '../project/git'
 import { commitTree, type GitCache } from './gitRead'
 
@@ -22,7 +22,7 @@ type Change = { oid: string | null }
 /** Writes the tree `treeOid` with `changes` (path below this tree → new blob or null) applied; null when it ends up empty. */
 async function rewriteTree(dir: string, treeOid: string | null, changes: Map<string, Change>, cache: GitCache): Promise<string | null> {
   const entries = new Map<string, TreeEntry>()
-  if (treeOid) for (const entry of (await git.readTree({ fs, dir, oid: treeOid, cache })).tree) entries.set(entry.path, entry)
+  if (treeOid) for (const entry of (await git.readTree({ fs: gitFs, dir, oid: treeOid, cache })).tree) entries.set(entry.path, entry)
   // Group by the first path segment: leaves change here, the rest recurse.
   const below = new Map<string, Map<string, Change>>()
   for (const [filepath, change] of changes) {
@@ -43,28 +43,28 @@ async function rewriteTree(dir: string, treeOid: string | null, changes: Map<str
     else entries.delete(name)
   }
   if (entries.size === 0) return null
-  return git.writeTree({ fs, dir, tree: [...entries.values()] })
+  return git.writeTree({ fs: gitFs, dir, tree: [...entries.values()] })
 }
 
 /** Commits the changes on top of HEAD and moves the current branch (or a detached HEAD); returns the commit's oid. */
 export async function commitChanges(options: { dir: string; cache: GitCache; changes: TreeChanges; message: string; author: Author; now: Date }): Promise<string> {
   const { dir, cache, changes, message, author, now } = options
-  const head = await git.resolveRef({ fs, dir, ref: 'HEAD' })
+  const head = await git.resolveRef({ fs: gitFs, dir, ref: 'HEAD' })
   const byPath = new Map<string, Change>()
   for (const filepath of changes.add ?? []) {
     // Writes the blob from the working file and records its real stat in the index.
-    const oid = await git.updateIndex({ fs, dir, filepath, add: true, cache })
+    const oid = await git.updateIndex({ fs: gitFs, dir, filepath, add: true, cache })
     byPath.set(filepath, { oid: oid as string })
   }
   for (const filepath of changes.remove ?? []) {
-    await git.updateIndex({ fs, dir, filepath, remove: true, force: true, cache })
+    await git.updateIndex({ fs: gitFs, dir, filepath, remove: true, force: true, cache })
     byPath.set(filepath, { oid: null })
   }
-  const tree = (await rewriteTree(dir, await commitTree(dir, head, cache), byPath, cache)) ?? (await git.writeTree({ fs, dir, tree: [] }))
+  const tree = (await rewriteTree(dir, await commitTree(dir, head, cache), byPath, cache)) ?? (await git.writeTree({ fs: gitFs, dir, tree: [] }))
   const signature = { name: author.name, email: author.email, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: now.getTimezoneOffset() }
-  const commit = await git.writeCommit({ fs, dir, commit: { message: message.endsWith('\n') ? message : `${message}\n`, tree, parent: [head], author: signature, committer: signature } })
+  const commit = await git.writeCommit({ fs: gitFs, dir, commit: { message: message.endsWith('\n') ? message : `${message}\n`, tree, parent: [head], author: signature, committer: signature } })
   // Objects first, ref last: a crash before this line leaves HEAD where it was.
-  const branch = await git.currentBranch({ fs, dir, fullname: true })
-  await git.writeRef({ fs, dir, ref: branch ?? 'HEAD', value: commit, force: true })
+  const branch = await git.currentBranch({ fs: gitFs, dir, fullname: true })
+  await git.writeRef({ fs: gitFs, dir, ref: branch ?? 'HEAD', value: commit, force: true })
   return commit
 }
