@@ -20,6 +20,16 @@ import {
   StoredObjectSchema,
   VersionViewSchema,
 } from './schemas/store'
+import { ObjectDiffSchema } from './schemas/diff'
+import {
+  BranchInfoSchema,
+  BranchNameSchema,
+  ImportPreviewSchema,
+  ImportSourceSchema,
+  MaintenanceResultSchema,
+  PullResultSchema,
+  RemoteSchema,
+} from './schemas/repo'
 
 /** Declares one operation. `summary` is shown by `weft --help`-style listings and docs. */
 function operation<Req extends z.ZodType, Res extends z.ZodType>(def: { summary: string; request: Req; response: Res }) {
@@ -164,6 +174,90 @@ export const operations = {
       .strict()
       .refine((r) => (r.ref === undefined) !== (r.content === undefined), { message: 'give either ref or content', path: ['ref'] }),
     response: RenderedPromptSchema,
+  }),
+  'objects.diff': operation({
+    summary: 'Diffs two versions (from → to), a version and unsaved text (content), or a version and the file on disk (neither).',
+    request: z
+      .object({
+        from: RefTextSchema,
+        to: RefTextSchema.optional(),
+        content: z.string().max(256 * 1024 * 1024).optional(),
+        limit: z.number().int().positive().max(100_000).optional(),
+      })
+      .strict()
+      .refine((r) => !(r.to !== undefined && r.content !== undefined), { message: 'give to or content, not both', path: ['to'] }),
+    response: z.object({ from: ResolvedRefSchema, to: ResolvedRefSchema.nullable(), diff: ObjectDiffSchema }),
+  }),
+  'datasets.previewImport': operation({
+    summary: 'Reads the head of a CSV, JSONL or JSON file to import: columns, first rows, problems with their lines.',
+    request: ImportSourceSchema.extend({ limit: z.number().int().positive().max(1000).optional() }).strict(),
+    response: ImportPreviewSchema,
+  }),
+  'datasets.import': operation({
+    summary: 'Imports a CSV, JSONL or JSON file as a new version of a dataset (streamed; any bad record fails the whole import, naming its line).',
+    request: ImportSourceSchema.extend({
+      name: ObjectNameSchema,
+      mapping: z.record(z.string().min(1), z.string().min(1)).optional(),
+      idColumn: z.string().min(1).optional(),
+      message: z.string().max(5000).optional(),
+      baseVersion: z.string().regex(/^[0-9a-f]{40}$/).nullable().optional(),
+    }).strict(),
+    response: SaveResultSchema.extend({ rows: z.number().int().nonnegative(), columns: z.array(z.string()) }),
+  }),
+  'datasets.export': operation({
+    summary: 'Writes a dataset version to a CSV, JSONL or JSON file.',
+    request: z.object({ ref: RefTextSchema, file: z.string().trim().min(1).max(4096), format: z.enum(['csv', 'jsonl', 'json']) }).strict(),
+    response: z.object({ file: z.string(), rows: z.number().int().nonnegative(), columns: z.array(z.string()) }),
+  }),
+  'branches.list': operation({
+    summary: 'Local branches, the current one, and how far each is ahead of or behind its upstream.',
+    request: Empty,
+    response: z.object({ current: z.string().nullable(), branches: z.array(BranchInfoSchema) }),
+  }),
+  'branches.create': operation({
+    summary: 'Creates a branch (from HEAD or a given branch/commit), optionally switching to it.',
+    request: z.object({ name: BranchNameSchema, from: z.string().min(1).max(200).optional(), checkout: z.boolean().optional() }).strict(),
+    response: BranchInfoSchema,
+  }),
+  'branches.switch': operation({
+    summary: 'Switches to a branch; refuses, listing the files, when it would overwrite unsaved work.',
+    request: z.object({ name: BranchNameSchema }).strict(),
+    response: z.object({ current: z.string(), head: z.string() }),
+  }),
+  'branches.delete': operation({
+    summary: 'Deletes a branch (not the current one; one with unmerged commits only with force).',
+    request: z.object({ name: BranchNameSchema, force: z.boolean().optional() }).strict(),
+    response: z.object({ branches: z.array(BranchInfoSchema) }),
+  }),
+  'remotes.list': operation({
+    summary: 'Configured git remotes, and whether a token is stored for each (tokens live outside the repository).',
+    request: Empty,
+    response: z.object({ remotes: z.array(RemoteSchema) }),
+  }),
+  'remotes.add': operation({
+    summary: 'Adds a remote (https URL); a token, given or embedded in the URL, is stored outside the repository.',
+    request: z.object({ name: BranchNameSchema, url: z.string().trim().min(1).max(2000), token: z.string().min(1).max(4096).optional() }).strict(),
+    response: z.object({ remotes: z.array(RemoteSchema) }),
+  }),
+  'remotes.remove': operation({
+    summary: 'Removes a remote.',
+    request: z.object({ name: BranchNameSchema }).strict(),
+    response: z.object({ remotes: z.array(RemoteSchema) }),
+  }),
+  'sync.pull': operation({
+    summary: 'Pulls from a remote: fast-forward or merge; on a conflict nothing changes and both sides are reported.',
+    request: z.object({ remote: BranchNameSchema.optional(), branch: BranchNameSchema.optional() }).strict(),
+    response: PullResultSchema,
+  }),
+  'sync.push': operation({
+    summary: 'Pushes the current branch to a remote; a rejected push says to pull first.',
+    request: z.object({ remote: BranchNameSchema.optional(), branch: BranchNameSchema.optional() }).strict(),
+    response: z.object({ status: z.enum(['pushed', 'up-to-date']), head: z.string() }),
+  }),
+  'repo.maintain': operation({
+    summary: 'Packs loose git objects (git gc when installed, else isomorphic-git) so the repository stays small.',
+    request: z.object({ useGitCli: z.boolean().optional() }).strict(),
+    response: MaintenanceResultSchema,
   }),
 } as const
 

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'INTERNAL',
   'CONFLICT',
   'BUSY',
+  'NETWORK',
 ] as const
 
 /** One of {@link ERROR_CODES}. */

@@ -10,10 +10,11 @@ import { dispatch, type Handlers } from '../common/dispatch'
 import { WeftError } from '../common/errors'
 import type { ProjectInfo } from '../common/schemas/project'
 import { readObject } from './project/objects'
-import type { ObjectKind } from '../common/schemas/project'
+import { OBJECT_KINDS, type ObjectKind } from '../common/schemas/project'
 import { canonicalize } from './store/formats'
 import { openObjectStore, type ObjectStore } from './store/store'
 import { createStoreHandlers } from './storeHandlers'
+import { createRepoHandlers } from './repoHandlers'
 import { initProject, inspectProject, resolveDir } from './project/project'
 import { RecentProjects } from './project/recent'
 import { ensureSampleProject } from './project/sample'
@@ -113,8 +114,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     return opened
   }
 
-  const storeChanged = async (kinds: ObjectKind[]) => {
-    emit('objects.changed', { kinds })
+  const storeChanged = async (kinds: ObjectKind[] | 'all') => {
+    emit('objects.changed', { kinds: kinds === 'all' ? [...OBJECT_KINDS] : kinds })
     if (!project) return
     const fresh = await inspectProject(project.dir).catch(() => null)
     if (fresh && project?.dir === fresh.dir) {
@@ -152,6 +153,13 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     'project.forget': async ({ dir }) => ({ projects: await recent.forget(resolveDir(dir, cwd)) }),
     'objects.read': async ({ kind, name }) => readObject(requireProject().dir, kind, name),
     ...createStoreHandlers({ store: requireStore, changed: storeChanged }),
+    ...createRepoHandlers({
+      store: requireStore,
+      changed: storeChanged,
+      progress: (event) => emit('progress', event),
+      cwd,
+      userDataDir: options.userDataDir,
+    }),
   }
 
   const callRaw = (name: unknown, request: unknown) => dispatch(handlers, name, request)

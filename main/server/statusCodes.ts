@@ -16,4 +16,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   CONFLICT: 409,
   BUSY: 503,
+  NETWORK: 502,
 }

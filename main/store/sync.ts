@@ -21,7 +21,7 @@ import { crashSafeFs as fs } from './maintenance'
 export const PULL_THEIRS_REF = 'refs/weft/pull/theirs'
 
 // errors.ts has no code for "the network failed"; one place to change if one is added.
-const NETWORK_ERROR: ErrorCode = 'INTERNAL'
+const NETWORK_ERROR: ErrorCode = 'NETWORK'
 // Socket, DNS and TLS failures; local fs codes such as ENOENT are not the network's fault.
 const NETWORK_CODES = /^(ECONN\w+|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|ERR_TLS_\w+|CERT_\w+|UNABLE_TO_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)$/
 

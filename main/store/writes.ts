@@ -199,3 +199,43 @@ export async function labelHistory(store: ObjectStore, kind: ObjectKind, name: s
   const n = (digest: string | null) => (digest ? (store.index.versionByBlob(kind, name, digest)?.n ?? null) : null)
   return (await store.labelEvents()).filter((e) => e.object === object).map((e) => ({ ...e, fromN: n(e.from), toN: n(e.to) }))
 }
+
+/**
+ * Saves a file already written in canonical form (a dataset import's output,
+ * which may be hundreds of MB and is never held as one string) as a new
+ * version, with the same checks as {@link saveObject}. The file is moved into
+ * place; on refusal it is deleted and the project is untouched.
+ */
+export async function savePreparedFile(
+  store: ObjectStore,
+  request: { kind: ObjectKind; name: string; file: string; message?: string; baseVersion?: string | null },
+): Promise<SaveResult> {
+  const { kind, name } = request
+  checkName(name)
+  try {
+    return await withWriteLock(store.dir, async () => {
+      const head = await store.freshHead()
+      const { path: filepath, digest: current } = await store.pathOf(kind, name, head)
+      const digest = await diskDigest(request.file)
+      if (!digest) throw new WeftError('NOT_FOUND', `The prepared file ${request.file} is missing`)
+      const ref = `${kind}:${name}`
+      if (request.baseVersion !== undefined && request.baseVersion !== current) {
+        throw new WeftError('CONFLICT', `${ref} changed since you started (${shortVersion(store, kind, name, request.baseVersion)} → ${shortVersion(store, kind, name, current)}); nothing was imported`, [
+          { path: 'baseVersion', message: 'not the current version' },
+        ])
+      }
+      const target = path.join(store.dir, filepath)
+      const onDisk = await diskDigest(target)
+      if (onDisk !== null && onDisk !== current && onDisk !== digest) {
+        throw new WeftError('CONFLICT', `${filepath} was changed outside Weft and not saved; keep or discard that edit before importing over it`)
+      }
+      if (digest === current) return { version: await viewOf(store, kind, name, digest), commit: null, created: false }
+      await fs.promises.mkdir(path.dirname(target), { recursive: true })
+      await fs.promises.rename(request.file, target)
+      const commit = await store.commit({ add: [filepath] }, request.message?.trim() || `${current ? 'Update' : 'Add'} ${ref}`)
+      return { version: await viewOf(store, kind, name, digest), commit, created: true }
+    })
+  } finally {
+    await fs.promises.rm(request.file, { force: true })
+  }
+}

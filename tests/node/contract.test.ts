@@ -75,6 +75,8 @@ beforeAll(async () => {
   for (const root of [a, b, c]) {
     fs.mkdirSync(path.join(root, 'projects', 'plain'), { recursive: true })
     fs.writeFileSync(path.join(root, 'projects', 'a-file.txt'), 'not a folder')
+    fs.writeFileSync(path.join(root, 'projects', 'new.csv'), 'q,a\n"What is 2+2, really?",4\nCapital of France,Paris\n')
+    fs.writeFileSync(path.join(root, 'projects', 'bad.jsonl'), '{"id":"1","q":"ok"}\n{"id":"2","q":\n')
   }
 })
 
@@ -132,6 +134,26 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['objects.get', { ref: 'prompt:greeting@v1' }],
   ['prompts.render', { ref: 'prompt:summarize', variables: { ticket: 'The export button is broken', colour: 'blue' } }],
   ['prompts.render', { content: '---\ninput:\n  schema:\n    who: string\n---\nHi {{who}}', variables: {} }],
+  ['objects.diff', { from: 'prompt:summarize@v1', content: '---\nmodel: openai/gpt-4o\n---\nSummarise {{ticket}}\n' }],
+  ['objects.diff', { from: 'dataset:tickets' }],
+  ['objects.diff', { from: 'dataset:tickets', to: 'prompt:summarize' }],
+  ['datasets.previewImport', { file: 'new.csv' }],
+  ['datasets.import', { name: 'imported', file: 'new.csv', mapping: { question: 'q', 'expected.answer': 'a' } }],
+  ['datasets.import', { name: 'broken', file: 'bad.jsonl' }],
+  ['datasets.export', { ref: 'dataset:imported@v1', file: 'out.csv', format: 'csv' }],
+  ['branches.list', {}],
+  ['branches.create', { name: 'experiment' }],
+  ['branches.switch', { name: 'experiment' }],
+  ['branches.delete', { name: 'experiment' }],
+  ['branches.switch', { name: 'main' }],
+  ['branches.delete', { name: 'experiment' }],
+  // Loopback with nothing listening: the refusal is tested without any traffic leaving the machine.
+  ['remotes.add', { name: 'origin', url: 'http://weft:secret-token@127.0.0.1:9/team/project.git' }],
+  ['remotes.list', {}],
+  ['remotes.remove', { name: 'origin' }],
+  ['sync.push', { remote: 'origin' }],
+  ['sync.pull', { remote: 'origin' }],
+  ['repo.maintain', { useGitCli: false }],
 ]
 
 /** One invalid request for every operation; the suite fails when an operation lacks one. */
@@ -157,6 +179,20 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'labels.remove': { request: { kind: 'prompt', name: 'a' }, field: 'label' },
   'labels.history': { request: { kind: 'prompt', name: 'a', extra: 1 }, field: '' },
   'prompts.render': { request: { variables: {} }, field: 'ref' },
+  'objects.diff': { request: { from: 'prompt:a', to: 'prompt:b', content: 'x' }, field: 'to' },
+  'datasets.previewImport': { request: { file: '' }, field: 'file' },
+  'datasets.import': { request: { name: 'x', file: 'a.csv', format: 'xlsx' }, field: 'format' },
+  'datasets.export': { request: { ref: 'dataset:x', file: 'a.csv', format: 'parquet' }, field: 'format' },
+  'branches.list': { request: { all: true }, field: '' },
+  'branches.create': { request: { name: '' }, field: 'name' },
+  'branches.switch': { request: { name: 7 }, field: 'name' },
+  'branches.delete': { request: { name: 'x', force: 'yes' }, field: 'force' },
+  'remotes.list': { request: { verbose: 1 }, field: '' },
+  'remotes.add': { request: { name: 'origin' }, field: 'url' },
+  'remotes.remove': { request: {}, field: 'name' },
+  'sync.pull': { request: { remote: 3 }, field: 'remote' },
+  'sync.push': { request: { force: true }, field: '' },
+  'repo.maintain': { request: { useGitCli: 'no' }, field: 'useGitCli' },
 }
 
 describe('contract: in-process, HTTP and IPC agree', () => {
