@@ -80,6 +80,11 @@ export const operations = {
     request: z.object({ dir: PathSchema, name: DisplayNameSchema.optional() }).strict(),
     response: z.object({ project: ProjectInfoSchema }),
   }),
+  'project.clone': operation({
+    summary: 'Clones a shared Weft project from a git remote (https) into a folder and opens it; a token is stored outside the repository.',
+    request: z.object({ url: z.string().trim().min(1).max(2000), dir: PathSchema, token: z.string().min(1).max(4096).optional() }).strict(),
+    response: z.object({ project: ProjectInfoSchema }),
+  }),
   'project.openSample': operation({
     summary: 'Opens the sample project, copying it into the user data folder the first time.',
     request: Empty,

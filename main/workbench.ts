@@ -3,6 +3,7 @@
  * Node. Electron IPC, the web server, the CLI and the tests all use it through
  * `call`, which validates every request against the contract.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { EventHub, type WorkbenchClient } from '../common/client'
 import type { EventName, EventOf, HostKind, OperationName, RequestOf, ResponseOf } from '../common/contract'
@@ -15,6 +16,7 @@ import { canonicalize } from './store/formats'
 import { openObjectStore, type ObjectStore } from './store/store'
 import { createStoreHandlers } from './storeHandlers'
 import { createRepoHandlers } from './repoHandlers'
+import { cloneRepository } from './store/sync'
 import { initProject, inspectProject, resolveDir } from './project/project'
 import { RecentProjects } from './project/recent'
 import { ensureSampleProject } from './project/sample'
@@ -148,6 +150,22 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     'project.current': async () => ({ project }),
     'project.open': async ({ dir }) => ({ project: await setProject(await inspectProject(resolveDir(dir, cwd))) }),
     'project.init': async ({ dir, name }) => ({ project: await setProject(await initProject(resolveDir(dir, cwd), name, { now })) }),
+    'project.clone': async ({ url, dir, token }) => {
+      const target = resolveDir(dir, cwd)
+      if (fs.existsSync(target) && (await fs.promises.readdir(target)).length > 0) {
+        throw new WeftError('ALREADY_EXISTS', `${target} exists and is not empty; clone into a new folder`, [{ path: 'dir', message: 'not empty' }])
+      }
+      const existed = fs.existsSync(target)
+      try {
+        await cloneRepository({ dir: target, url, token, userDataDir: options.userDataDir })
+      } catch (error) {
+        // A failed clone leaves no half-made project behind (retrying needs an empty folder).
+        if (existed) await fs.promises.rm(path.join(target, '.git'), { recursive: true, force: true })
+        else await fs.promises.rm(target, { recursive: true, force: true })
+        throw error
+      }
+      return { project: await setProject(await inspectProject(target)) }
+    },
     'project.openSample': async () => ({ project: await setProject(await ensureSampleProject(templateDir, options.userDataDir, { now })) }),
     'project.recent': async () => ({ projects: await recent.list() }),
     'project.forget': async ({ dir }) => ({ projects: await recent.forget(resolveDir(dir, cwd)) }),

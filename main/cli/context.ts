@@ -25,6 +25,8 @@ export interface CliContext {
   withProject<T>(projectDir: string | undefined, fn: (wb: Workbench) => Promise<T>): Promise<T>
   /** A workbench with no project open (init, serve). */
   workbench(host: 'cli' | 'web', projectDir?: string): Workbench
+  /** Makes the command exit non-zero after printing its (complete) output, e.g. a pull that stopped on conflicts. */
+  setExitCode(code: number): void
 }
 
 /** Prints JSON when --json was given, else the text. */

@@ -14,6 +14,7 @@ import { defaultUserDataDir, packageRoot } from '../paths'
 import { startWebServer } from '../server/webServer'
 import type { CliContext, CliIO } from './context'
 import { registerStoreCommands } from './storeCommands'
+import { registerRepoCommands } from './repoCommands'
 
 /** Default port of `weft serve`; stable so bookmarks and SDK settings keep working. */
 export const DEFAULT_PORT = 4141
@@ -42,7 +43,7 @@ function describeProject(p: ProjectInfo): string {
 }
 
 /** Builds the command tree. `serve` resolves only when the server stops. */
-export function buildProgram(io: CliIO): Command {
+export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode: 0 }): Command {
   const version = readVersion()
   const userDataDir = defaultUserDataDir(io.env)
   const workbenchFor = (host: 'cli' | 'web', projectDir?: string) =>
@@ -50,6 +51,7 @@ export function buildProgram(io: CliIO): Command {
   const ctx: CliContext = {
     io,
     workbench: workbenchFor,
+    setExitCode: (code) => (state.exitCode = code),
     async withProject(projectDir, fn) {
       const wb = workbenchFor('cli')
       try {
@@ -81,6 +83,24 @@ export function buildProgram(io: CliIO): Command {
       const wb = workbenchFor('cli')
       const { project } = await wb.call('project.init', { dir, name: opts.name })
       io.out(opts.json ? `${JSON.stringify(project, null, 2)}\n` : `Initialised Weft project "${project.name}" in ${project.dir}\nNext: weft serve --project ${JSON.stringify(project.dir)}\n`)
+    })
+
+  program
+    .command('clone')
+    .description('Clone a shared Weft project from a git remote into DIR; a token (--token or WEFT_GIT_TOKEN) is stored outside the repository.')
+    .argument('<url>', 'https URL of the repository')
+    .argument('<dir>', 'new folder for the project')
+    .option('--token <token>', 'access token (prefer WEFT_GIT_TOKEN: command lines end up in shell history)')
+    .option('--json', 'print the project as JSON')
+    .action(async (url: string, dir: string, opts: { token?: string; json?: boolean }) => {
+      const wb = workbenchFor('cli')
+      try {
+        const token = opts.token ?? io.env.WEFT_GIT_TOKEN
+        const { project } = await wb.call('project.clone', { url, dir, ...(token ? { token } : {}) })
+        io.out(opts.json ? `${JSON.stringify(project, null, 2)}\n` : `Cloned "${project.name}" into ${project.dir}\n`)
+      } finally {
+        await wb.close()
+      }
     })
 
   program
@@ -150,15 +170,17 @@ export function buildProgram(io: CliIO): Command {
     })
 
   registerStoreCommands(program, ctx)
+  registerRepoCommands(program, ctx)
   return program
 }
 
 /** Runs the CLI; returns the process exit code. */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
-  const program = buildProgram(io)
+  const state = { exitCode: 0 }
+  const program = buildProgram(io, state)
   try {
     await program.parseAsync([...argv], { from: 'user' })
-    return 0
+    return state.exitCode
   } catch (error) {
     const code = (error as { code?: string }).code
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0
