@@ -17,6 +17,7 @@ import { openObjectStore, type ObjectStore } from './store/store'
 import { createStoreHandlers } from './storeHandlers'
 import { createRepoHandlers } from './repoHandlers'
 import { cloneRepository } from './store/sync'
+import { maintainRepository, needsMaintenance } from './store/maintenance'
 import { initProject, inspectProject, resolveDir } from './project/project'
 import { RecentProjects } from './project/recent'
 import { ensureSampleProject } from './project/sample'
@@ -46,6 +47,10 @@ export interface WorkbenchOptions {
   version?: string
   /** The clock for commits and timestamps; tests fix it. */
   now?: () => Date
+  /** Pack loose git objects in the background after writes (default on). */
+  autoMaintain?: boolean
+  /** Loose objects that trigger background maintenance (default: the store's threshold). */
+  maintenanceThreshold?: number
 }
 
 /** The workbench: the contract's implementation plus events. */
@@ -116,8 +121,19 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     return opened
   }
 
+  let maintaining: Promise<unknown> | null = null
+  /** isomorphic-git never packs: after writes, pack in the background once loose objects pile up. */
+  const maintainSoon = (dir: string) => {
+    if (maintaining || options.autoMaintain === false) return
+    maintaining = needsMaintenance({ dir, threshold: options.maintenanceThreshold })
+      .then((needed) => (needed ? maintainRepository({ dir }) : null))
+      .catch((error) => console.error(`weft: repository maintenance of ${dir} failed:`, (error as Error).message))
+      .finally(() => (maintaining = null))
+  }
+
   const storeChanged = async (kinds: ObjectKind[] | 'all') => {
     emit('objects.changed', { kinds: kinds === 'all' ? [...OBJECT_KINDS] : kinds })
+    if (project) maintainSoon(project.dir)
     if (!project) return
     const fresh = await inspectProject(project.dir).catch(() => null)
     if (fresh && project?.dir === fresh.dir) {
@@ -202,6 +218,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     },
     async close() {
       stopWatching()
+      await maintaining
       store?.close()
       store = null
     },

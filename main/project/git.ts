@@ -43,12 +43,42 @@ export async function headOid(dir: string): Promise<string | null> {
   }
 }
 
+/** `[user] name/email` from a git config file's text (enough of git's INI dialect for that section). */
+export function userFromGitConfig(text: string): { name?: string; email?: string } {
+  const user: { name?: string; email?: string } = {}
+  let inUser = false
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/\s[#;].*$/, '').trim()
+    if (line.startsWith('[')) {
+      inUser = /^\[\s*user\s*\]$/i.test(line)
+      continue
+    }
+    const match = inUser ? /^(name|email)\s*=\s*(.*)$/i.exec(line) : null
+    if (match) user[match[1]!.toLowerCase() as 'name' | 'email'] = match[2]!.replace(/^"(.*)"$/, '$1').trim()
+  }
+  return user
+}
+
+function globalGitUser(env: NodeJS.ProcessEnv = process.env): { name?: string; email?: string } {
+  // isomorphic-git reads only the repository's config; git itself also reads these.
+  const files = [path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'git', 'config'), path.join(os.homedir(), '.gitconfig')]
+  const user: { name?: string; email?: string } = {}
+  for (const file of files) {
+    try {
+      Object.assign(user, userFromGitConfig(fs.readFileSync(file, 'utf8')))
+    } catch {
+      // No such file: nothing to add.
+    }
+  }
+  return user
+}
+
 /**
- * The author for commits Weft makes: the repository's git config, then the
- * usual environment variables, then the OS user — so a commit never fails for
- * want of an identity.
+ * The author for commits Weft makes, in git's order: the environment, the
+ * repository's config, the user's global git config, then the OS user — so a
+ * commit never fails for want of an identity.
  */
-export async function resolveAuthor(dir: string): Promise<Author> {
+export async function resolveAuthor(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<Author> {
   const fromConfig = async (key: string) => {
     try {
       const value = await git.getConfig({ fs: gitFs, dir, path: key })
@@ -57,10 +87,11 @@ export async function resolveAuthor(dir: string): Promise<Author> {
       return undefined
     }
   }
+  const global = globalGitUser(env)
   const user = os.userInfo().username || 'weft'
   return {
-    name: (await fromConfig('user.name')) ?? process.env.GIT_AUTHOR_NAME ?? user,
-    email: (await fromConfig('user.email')) ?? process.env.GIT_AUTHOR_EMAIL ?? `${user}@localhost`,
+    name: env.GIT_AUTHOR_NAME || (await fromConfig('user.name')) || global.name || user,
+    email: env.GIT_AUTHOR_EMAIL || (await fromConfig('user.email')) || global.email || `${user}@localhost`,
   }
 }
 
