@@ -348,3 +348,24 @@ fs.writeFileSync(
   )}\n`,
 )
 console.log(`written: ${path.relative(root, resultsFile)}`)
+
+// ── object store and datasets (vitest project 'bench': TypeScript modules, run in-process) ──
+if (!args.has('no-store')) {
+  console.log('\nobject store (10,000-commit history; this takes about a minute):')
+  const code = await new Promise((resolve) => {
+    const child = spawn(path.join(root, 'node_modules', '.bin', 'vitest'), ['run', '--project', 'bench', '--reporter=dot', '--silent=false'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+    // Only the figure lines: vitest's own progress output is noise here.
+    let pending = ''
+    child.stdout.on('data', (chunk) => {
+      pending += chunk
+      const lines = pending.split('\n')
+      pending = lines.pop()
+      for (const line of lines) if (/^[a-z][^:]*: .*\d/.test(line) && !/^\s*(Test|Duration|Start)/.test(line)) console.log(line)
+    })
+    child.on('exit', (c) => resolve(c ?? 1))
+  })
+  if (code !== 0) {
+    console.log('store benchmark failed (see above)')
+    process.exitCode = 1
+  }
+}

@@ -25,15 +25,39 @@ export function objectForPath(filepath: string): { kind: ObjectKind; name: strin
   return null
 }
 
-/** The entries of the tree at `treeOid` (name → { oid, type }). */
-async function readTreeMap(dir: string, treeOid: string, cache: GitCache): Promise<Map<string, { oid: string; type: string }>> {
+type TreeMap = Map<string, { oid: string; type: string; mode: string }>
+
+// Trees and commits never change under an oid, so their parsed forms are kept
+// (bounded) beside isomorphic-git's cache: each isomorphic-git call also
+// re-discovers the git dir and re-parses, which dominated cached reads.
+const PARSED = Symbol('weft parsed git objects')
+const MAX_PARSED = 20_000
+
+function parsedCache(cache: GitCache): Map<string, TreeMap | string> {
+  const holder = cache as Record<symbol, Map<string, TreeMap | string>>
+  if (!holder[PARSED] || holder[PARSED].size > MAX_PARSED) holder[PARSED] = new Map()
+  return holder[PARSED]
+}
+
+/** The entries of the tree at `treeOid` (name → { oid, type, mode }); shared — do not modify. */
+export async function readTreeMap(dir: string, treeOid: string, cache: GitCache): Promise<TreeMap> {
+  const parsed = parsedCache(cache)
+  const hit = parsed.get(`t${treeOid}`)
+  if (hit) return hit as TreeMap
   const { tree } = await git.readTree({ fs: gitFs, dir, oid: treeOid, cache })
-  return new Map(tree.map((e) => [e.path, { oid: e.oid, type: e.type }]))
+  const map: TreeMap = new Map(tree.map((e) => [e.path, { oid: e.oid, type: e.type, mode: e.mode }]))
+  parsed.set(`t${treeOid}`, map)
+  return map
 }
 
 /** The root tree oid of a commit. */
 export async function commitTree(dir: string, commitOid: string, cache: GitCache): Promise<string> {
-  return (await git.readCommit({ fs: gitFs, dir, oid: commitOid, cache })).commit.tree
+  const parsed = parsedCache(cache)
+  const hit = parsed.get(`c${commitOid}`)
+  if (hit) return hit as string
+  const tree = (await git.readCommit({ fs: gitFs, dir, oid: commitOid, cache })).commit.tree
+  parsed.set(`c${commitOid}`, tree)
+  return tree
 }
 
 /** The blob id at `filepath` in `commitOid`, or null when the path does not exist there. */

@@ -13,8 +13,8 @@ import { formatRef, objectNameProblem, parseRef, type ObjectRef } from '../../co
 import { OBJECT_LAYOUT, type ObjectKind } from '../../common/schemas/project'
 import { resolveAuthor, type Author } from '../project/git'
 import { commitChanges } from './treeCommit'
-import { blobAt, commitTree, objectFiles, objectFolders, readBlobText, type GitCache } from './gitRead'
-import { catchUp, changesOf, parseRenames, readCommitInfo } from './indexer'
+import { blobAt, commitTree, objectFiles, objectFolders, objectForPath, readBlobText, type GitCache } from './gitRead'
+import { catchUp, parseRenames } from './indexer'
 import { LABELS_FILE, currentLabels, parseLabels, type LabelEvent } from './labels'
 import { VersionIndex, indexPath, type VersionRow } from './versionIndex'
 
@@ -270,12 +270,17 @@ export class ObjectStore {
    * @internal Commits the given paths (added, changed or removed in the work
    * tree) and indexes the new commit directly — one commit, no history walk.
    */
-  async commit(paths: { add?: string[]; remove?: string[] }, message: string): Promise<string> {
-    const oid = await commitChanges({ dir: this.dir, cache: this.cache, changes: paths, message, author: await this.author(), now: this.now() })
-    const info = await readCommitInfo(this.dir, oid, this.cache)
-    const parentTree = info.parents[0] ? await commitTree(this.dir, info.parents[0], this.cache) : null
-    this.index.recordCommit(info, await changesOf(this.dir, info.tree, parentTree, this.cache), parseRenames(message))
-    return oid
+  async commit(paths: { add?: string[]; remove?: string[] }, message: string, head?: string): Promise<string> {
+    const author = await this.author()
+    const done = await commitChanges({ dir: this.dir, cache: this.cache, changes: paths, message, author, now: this.now(), head })
+    // We know exactly what changed, so the index is updated without reading anything back.
+    const changes = [...done.blobs].flatMap(([filepath, blob]) => {
+      const object = objectForPath(filepath)
+      return object ? [{ ...object, path: filepath, blob }] : []
+    })
+    const info = { oid: done.commit, parents: [done.parent], time: done.time, author: author.name, email: author.email, message: done.message }
+    this.index.recordCommit(info, changes, parseRenames(done.message))
+    return done.commit
   }
 
   /** @internal The clock. */

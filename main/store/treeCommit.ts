@@ -9,7 +9,7 @@
 import git, { type TreeEntry } from 'isomorphic-git'
 import { gitFs } from './gitFs'
 import type { Author } from '../project/git'
-import { commitTree, type GitCache } from './gitRead'
+import { commitTree, readTreeMap, type GitCache } from './gitRead'
 
 /** The paths a commit adds/changes (their content is on disk) and removes. */
 export interface TreeChanges {
@@ -22,7 +22,7 @@ type Change = { oid: string | null }
 /** Writes the tree `treeOid` with `changes` (path below this tree → new blob or null) applied; null when it ends up empty. */
 async function rewriteTree(dir: string, treeOid: string | null, changes: Map<string, Change>, cache: GitCache): Promise<string | null> {
   const entries = new Map<string, TreeEntry>()
-  if (treeOid) for (const entry of (await git.readTree({ fs: gitFs, dir, oid: treeOid, cache })).tree) entries.set(entry.path, entry)
+  if (treeOid) for (const [name, e] of await readTreeMap(dir, treeOid, cache)) entries.set(name, { path: name, oid: e.oid, type: e.type as TreeEntry['type'], mode: e.mode })
   // Group by the first path segment: leaves change here, the rest recurse.
   const below = new Map<string, Map<string, Change>>()
   for (const [filepath, change] of changes) {
@@ -46,10 +46,22 @@ async function rewriteTree(dir: string, treeOid: string | null, changes: Map<str
   return git.writeTree({ fs: gitFs, dir, tree: [...entries.values()] })
 }
 
-/** Commits the changes on top of HEAD and moves the current branch (or a detached HEAD); returns the commit's oid. */
-export async function commitChanges(options: { dir: string; cache: GitCache; changes: TreeChanges; message: string; author: Author; now: Date }): Promise<string> {
-  const { dir, cache, changes, message, author, now } = options
-  const head = await git.resolveRef({ fs: gitFs, dir, ref: 'HEAD' })
+/** What {@link commitChanges} wrote. */
+export interface CommittedChanges {
+  commit: string
+  parent: string
+  message: string
+  /** Seconds since the epoch. */
+  time: number
+  /** Each changed path's new blob id, or null when removed. */
+  blobs: Map<string, string | null>
+}
+
+/** Commits the changes on top of HEAD and moves the current branch (or a detached HEAD). */
+export async function commitChanges(options: { dir: string; cache: GitCache; changes: TreeChanges; message: string; author: Author; now: Date; head?: string }): Promise<CommittedChanges> {
+  const { dir, cache, changes, author, now } = options
+  const message = options.message.endsWith('\n') ? options.message : `${options.message}\n`
+  const head = options.head ?? (await git.resolveRef({ fs: gitFs, dir, ref: 'HEAD' }))
   const byPath = new Map<string, Change>()
   for (const filepath of changes.add ?? []) {
     // Writes the blob from the working file and records its real stat in the index.
@@ -62,9 +74,9 @@ export async function commitChanges(options: { dir: string; cache: GitCache; cha
   }
   const tree = (await rewriteTree(dir, await commitTree(dir, head, cache), byPath, cache)) ?? (await git.writeTree({ fs: gitFs, dir, tree: [] }))
   const signature = { name: author.name, email: author.email, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: now.getTimezoneOffset() }
-  const commit = await git.writeCommit({ fs: gitFs, dir, commit: { message: message.endsWith('\n') ? message : `${message}\n`, tree, parent: [head], author: signature, committer: signature } })
+  const commit = await git.writeCommit({ fs: gitFs, dir, commit: { message, tree, parent: [head], author: signature, committer: signature } })
   // Objects first, ref last: a crash before this line leaves HEAD where it was.
   const branch = await git.currentBranch({ fs: gitFs, dir, fullname: true })
   await git.writeRef({ fs: gitFs, dir, ref: branch ?? 'HEAD', value: commit, force: true })
-  return commit
+  return { commit, parent: head, message, time: signature.timestamp, blobs: new Map([...byPath].map(([p, c]) => [p, c.oid])) }
 }

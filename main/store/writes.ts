@@ -46,10 +46,10 @@ function shortVersion(store: ObjectStore, kind: ObjectKind, name: string, digest
   return n ? `v${n}` : digest.slice(0, 7)
 }
 
-async function viewOf(store: ObjectStore, kind: ObjectKind, name: string, digest: string): Promise<VersionView> {
+async function viewOf(store: ObjectStore, kind: ObjectKind, name: string, digest: string, knownHead?: string): Promise<VersionView> {
   const row = store.index.versionByBlob(kind, name, digest)
   if (!row) throw new WeftError('INTERNAL', `Internal error: ${kind}:${name} version ${digest} is not indexed`)
-  const head = await store.head()
+  const head = knownHead ?? (await store.head())
   const labels = [...(await store.labelsOf(kind, name, head))].filter(([, d]) => d === digest).map(([l]) => l)
   return store.view(row, labels, digest)
 }
@@ -90,8 +90,8 @@ export async function saveObject(store: ObjectStore, canonicalize: (kind: Object
     if (digest === current) return { version: await viewOf(store, kind, name, digest), commit: null, created: false }
     await writeFileAtomic(file, content)
     const verb = current ? 'Update' : 'Add'
-    const commit = await store.commit({ add: [filepath] }, request.message?.trim() || `${verb} ${ref}`)
-    return { version: await viewOf(store, kind, name, digest), commit, created: true }
+    const commit = await store.commit({ add: [filepath] }, request.message?.trim() || `${verb} ${ref}`, head)
+    return { version: await viewOf(store, kind, name, digest, commit), commit, created: true }
   })
 }
 
