@@ -368,4 +368,10 @@ if (!args.has('no-store')) {
     console.log('store benchmark failed (see above)')
     process.exitCode = 1
   }
+  console.log('\ndatasets (import and row diff at 100,000 rows):')
+  const datasets = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'bench', 'store-diff-import.mjs')], { cwd: root, stdio: 'inherit' })
+    child.on('exit', (c) => resolve(c ?? 1))
+  })
+  if (datasets !== 0) process.exitCode = 1
 }

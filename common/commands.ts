@@ -32,6 +32,7 @@ export const APP_COMMANDS: readonly AppCommand[] = [
   ...SECTIONS.map(
     (s, i): AppCommand => ({ id: `go.${s.id}`, title: `Go to ${s.title}`, group: 'Go to', shortcut: `Mod+${i + 1}`, menu: 'Go' }),
   ),
+  { id: 'editor.save', title: 'Save Version', group: 'Project', shortcut: 'Mod+S', menu: 'File' },
   { id: 'project.open', title: 'Open Folder…', group: 'Project', shortcut: 'Mod+O', menu: 'File' },
   { id: 'project.new', title: 'New Project…', group: 'Project', shortcut: 'Mod+Shift+N', menu: 'File' },
   { id: 'project.switch', title: 'Switch Project…', group: 'Project', shortcut: 'Mod+Shift+O', menu: 'File' },

@@ -6,6 +6,7 @@ import { SECTIONS, type SectionId } from '../../../common/commands'
 import type { WorkbenchClient } from '../../../common/client'
 import { openSampleProject, pickAndOpenFolder } from '../project/projectActions'
 import { useAppStore } from './useAppStore'
+import { saveOpenPrompt } from '../prompts/usePromptsStore'
 
 const SECTION_IDS = new Set<string>(SECTIONS.map((s) => s.id))
 
@@ -25,6 +26,10 @@ export function runCommand(client: WorkbenchClient, id: string): boolean {
       void pickAndOpenFolder(client).then((outcome) => {
         if (outcome === 'needs-dialog') useAppStore.getState().openOverlay('open-folder')
       })
+      return true
+    case 'editor.save':
+      app.closeOverlay()
+      void saveOpenPrompt(client)
       return true
     case 'project.new':
       app.openOverlay('new-project')

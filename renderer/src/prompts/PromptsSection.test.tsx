@@ -47,7 +47,7 @@ describe('Prompts section', () => {
     renderApp(createFakeClient({ objects, files }))
     const editor = await openSummarize()
     fireEvent.change(editor, { target: { value: SUMMARIZE + 'Be brief.\n' } })
-    expect(screen.getByTestId('draft-notice').textContent).toContain('Draft — not saved; saving versions arrives with the object store')
+    expect(screen.getByTestId('draft-notice').textContent).toContain('Draft — kept on this machine, not yet a version')
     await act(() => flushDraft())
     expect((await loadDraft(dir, 'prompt', 'summarize'))?.content).toBe(SUMMARIZE + 'Be brief.\n')
 

@@ -60,8 +60,8 @@ export function PromptsSection() {
               ) : (
                 <p>
                   Prompts are Dotprompt files — YAML front matter and a Handlebars body — in the project's{' '}
-                  <code>prompts/</code> folder. Files you add there appear here; creating and saving prompt versions
-                  from Weft arrives with the object store.
+                  <code>prompts/</code> folder. Files you add there appear here, and every save is a version
+                  (<code>weft save prompt:NAME FILE</code> from a terminal).
                 </p>
               )}
             </EmptyState>

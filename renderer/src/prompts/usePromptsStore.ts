@@ -6,6 +6,7 @@
 import { create } from 'zustand'
 import type { WorkbenchClient } from '../../../common/client'
 import { errorMessage } from '../api/errors'
+import { useNotices } from '../ui/useNotices'
 import { deleteDraft, loadDraft, loadOpenTab, saveDraft, saveOpenTab } from '../state/uiState'
 
 /** The prompt editor's state. */
@@ -21,6 +22,8 @@ export interface PromptsState {
   text: string
   /** The file's text when the current draft started; null when there is no draft. */
   draftBase: string | null
+  /** A save is in flight. */
+  saving: boolean
 }
 
 /** No prompt open. */
@@ -32,6 +35,7 @@ export const INITIAL_PROMPTS_STATE: PromptsState = {
   disk: '',
   text: '',
   draftBase: null,
+  saving: false,
 }
 
 /** The prompts store. */
@@ -138,4 +142,46 @@ export function resetPrompts(): void {
   void flushDraft()
   openSequence++
   usePromptsStore.setState({ ...INITIAL_PROMPTS_STATE })
+}
+
+/** Git's blob id of a text: the version digest the store gives the same content. */
+export async function gitBlobId(text: string): Promise<string> {
+  const body = new TextEncoder().encode(text)
+  const header = new TextEncoder().encode(`blob ${body.length}\0`)
+  const bytes = new Uint8Array(header.length + body.length)
+  bytes.set(header)
+  bytes.set(body, header.length)
+  const digest = await crypto.subtle.digest('SHA-1', bytes)
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/**
+ * Saves the draft as a new version. The version the draft started from goes
+ * along, so the store refuses (and the draft stays) when someone saved a newer
+ * one in the meantime or the file was edited outside Weft.
+ */
+export async function saveOpenPrompt(client: WorkbenchClient): Promise<void> {
+  const state = usePromptsStore.getState()
+  const { projectDir, name, text, draftBase } = state
+  if (!projectDir || !name || state.status !== 'ready' || state.saving) return
+  if (draftBase === null) {
+    useNotices.getState().push('info', `prompt:${name} has no unsaved changes`)
+    return
+  }
+  await flushDraft()
+  usePromptsStore.setState({ saving: true })
+  try {
+    const result = await client.call('objects.save', { kind: 'prompt', name, content: text, baseVersion: await gitBlobId(draftBase) })
+    if (usePromptsStore.getState().name !== name) return
+    // The store canonicalises (line endings, final newline): show what was saved.
+    const saved = (await client.call('objects.read', { kind: 'prompt', name })).content
+    const now = usePromptsStore.getState()
+    usePromptsStore.setState({ disk: saved, draftBase: now.text === text ? null : saved, text: now.text === text ? saved : now.text })
+    if (now.text === text) await deleteDraft(projectDir, 'prompt', name)
+    useNotices.getState().push('info', result.created ? `Saved prompt:${name} as v${result.version.n}` : `prompt:${name} is unchanged (v${result.version.n})`)
+  } catch (error) {
+    useNotices.getState().push('error', `Not saved: ${errorMessage(error)}`)
+  } finally {
+    usePromptsStore.setState({ saving: false })
+  }
 }
