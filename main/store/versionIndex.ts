@@ -9,7 +9,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { openDatabase } from '../sqlite'
 import type { ObjectKind } from '../../common/schemas/project'
 
 /** One distinct content of an object. */
@@ -79,7 +80,7 @@ export class VersionIndex {
 
   constructor(file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true })
-    this.db = new Database(file)
+    this.db = openDatabase(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
     this.migrate()
