@@ -15,6 +15,7 @@
  * temp dir and imported from there. Medians of --runs runs; files are
  * generated in a temp dir that is removed at the end.
  */
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -148,7 +149,24 @@ try {
     diffTimes.push(performance.now() - started)
     if (diff.stats.changed !== ROWS / 100) throw new Error(`diff found ${diff.stats.changed} changed rows, expected ${ROWS / 100}`)
   }
-  out.push(line(`row diff of two ${ROWS.toLocaleString('en')}-row versions (${MB(before.length)} each), 1% changed`, median(diffTimes), 'ms', TARGETS.diffMs, { note: `runs ${diffTimes.map((t) => t.toFixed(0)).join(', ')} ms` }))
+  // The git CLI's nearest operation: a line diff of the same two files (it knows nothing of rows or fields).
+  let gitNote = ''
+  try {
+    const a = path.join(tmp, 'before.jsonl')
+    const b = path.join(tmp, 'after.jsonl')
+    fs.writeFileSync(a, before)
+    fs.writeFileSync(b, after)
+    const gitTimes = []
+    for (let run = 0; run < RUNS; run++) {
+      const started = performance.now()
+      spawnSync('git', ['diff', '--no-index', '--numstat', a, b], { maxBuffer: 1 << 28 })
+      gitTimes.push(performance.now() - started)
+    }
+    gitNote = `; git diff --no-index (lines only) ${median(gitTimes).toFixed(0)} ms`
+  } catch {
+    // No git CLI: nothing to compare with.
+  }
+  out.push(line(`row diff of two ${ROWS.toLocaleString('en')}-row versions (${MB(before.length)} each), 1% changed`, median(diffTimes), 'ms', TARGETS.diffMs, { note: `runs ${diffTimes.map((t) => t.toFixed(0)).join(', ')} ms${gitNote}` }))
 
   // ── memory ── in a fresh process, so garbage from the runs above does not count.
   if (!args.has('no-memory')) {
