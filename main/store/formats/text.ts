@@ -6,6 +6,7 @@
 import { WeftError, type ErrorIssue } from '../../../common/errors'
 import { objectNameProblem } from '../../../common/refs'
 import { OBJECT_LAYOUT, type ObjectKind } from '../../../common/schemas/project'
+import { firstInvalidUtf8 } from '../import/decode'
 
 /** Text with a leading BOM removed, CRLF (and lone CR) as LF, and exactly one trailing newline. */
 export function normalizeText(text: string): string {
@@ -23,36 +24,6 @@ export function lineAt(text: string, offset: number): number {
   return line
 }
 
-/** Offset of the first byte that is not well-formed UTF-8 (WHATWG rules), or -1. */
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0
-  while (i < bytes.length) {
-    const lead = bytes[i]!
-    if (lead < 0x80) {
-      i++
-      continue
-    }
-    let need: number
-    let low = 0x80
-    let high = 0xbf
-    if (lead >= 0xc2 && lead <= 0xdf) need = 1
-    else if (lead >= 0xe0 && lead <= 0xef) {
-      need = 2
-      if (lead === 0xe0) low = 0xa0 // overlong
-      if (lead === 0xed) high = 0x9f // UTF-16 surrogates
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-      need = 3
-      if (lead === 0xf0) low = 0x90 // overlong
-      if (lead === 0xf4) high = 0x8f // beyond U+10FFFF
-    } else return i
-    for (let k = 1; k <= need; k++) {
-      const next = bytes[i + k]
-      if (next === undefined || next < (k === 1 ? low : 0x80) || next > (k === 1 ? high : 0xbf)) return i
-    }
-    i += need + 1
-  }
-  return -1
-}
 
 /** Decodes UTF-8 (dropping a BOM); throws INVALID_FILE with the line of the first bad byte. */
 export function decodeUtf8(bytes: Uint8Array, file: string): string {
@@ -60,7 +31,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
     // The decoder says only that it failed; find where, for the message.
-    const at = Math.max(0, firstInvalidUtf8(bytes))
+    const at = Math.max(0, firstInvalidUtf8(bytes, true))
     let line = 1
     for (let i = 0; i < at; i++) if (bytes[i] === 10) line++
     const byte = bytes[at]?.toString(16).padStart(2, '0') ?? '??'
