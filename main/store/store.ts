@@ -187,7 +187,7 @@ export class ObjectStore {
         if (objectNameProblem(name)) continue
         const digest = committed.get(filepath) ?? null
         const stat = await fs.promises.stat(path.join(this.dir, filepath)).catch(() => null)
-        const diskDigest = stat ? (await git.hashBlob({ object: await fs.promises.readFile(path.join(this.dir, filepath)) })).oid : null
+        const diskDigest = stat ? await this.diskDigest(filepath, stat) : null
         const objectLabels: Record<string, number | null> = {}
         for (const [label, to] of labels.get(`${k}:${name}`) ?? []) objectLabels[label] = this.index.versionByBlob(k, name, to)?.n ?? null
         out.push({
@@ -202,6 +202,21 @@ export class ObjectStore {
       }
     }
     return out
+  }
+
+  private readonly digestCache = new Map<string, { size: number; mtimeMs: number; ino: number; digest: string }>()
+
+  /**
+   * The blob id of a work-tree file, hashed again only when its size, mtime or
+   * inode changed (as git's index does) — listing must not re-read every
+   * dataset on every call.
+   */
+  private async diskDigest(filepath: string, stat: fs.Stats): Promise<string> {
+    const known = this.digestCache.get(filepath)
+    if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino) return known.digest
+    const digest = (await git.hashBlob({ object: await fs.promises.readFile(path.join(this.dir, filepath)) })).oid
+    this.digestCache.set(filepath, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, digest })
+    return digest
   }
 
   /** Every distinct content of an object, newest first, with labels and which one is current. */
