@@ -128,6 +128,14 @@ export const operations = {
       .strict(),
     response: SaveResultSchema,
   }),
+  'objects.validate': operation({
+    summary: 'Checks unsaved text as a version of an object would be checked on save; returns the problems (file, line, field) instead of throwing.',
+    request: z.object({ kind: ObjectKindSchema, name: ObjectNameSchema, content: z.string().max(256 * 1024 * 1024) }).strict(),
+    response: z.object({
+      valid: z.boolean(),
+      issues: z.array(z.object({ path: z.string(), message: z.string(), file: z.string().optional(), line: z.number().int().optional() })),
+    }),
+  }),
   'objects.versions': operation({
     summary: 'Every distinct content of an object, newest first, with labels and which one is current.',
     request: z.object({ kind: ObjectKindSchema, name: ObjectNameSchema }).strict(),

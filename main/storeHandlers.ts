@@ -5,7 +5,7 @@
  */
 import type { Handlers } from '../common/dispatch'
 import { parseRef } from '../common/refs'
-import type { ObjectKind } from '../common/schemas/project'
+import { OBJECT_LAYOUT, type ObjectKind } from '../common/schemas/project'
 import type { ObjectStore } from './store/store'
 import { deleteObject, labelHistory, removeLabel, renameObject, restoreObject, saveObject, setLabel } from './store/writes'
 import { canonicalize } from './store/formats'
@@ -33,6 +33,7 @@ type StoreOperation =
   | 'labels.remove'
   | 'labels.history'
   | 'prompts.render'
+  | 'objects.validate'
 
 /** Handlers for the store operations of the contract. */
 export function createStoreHandlers(ctx: StoreHandlerContext): Pick<Handlers, StoreOperation> {
@@ -43,6 +44,16 @@ export function createStoreHandlers(ctx: StoreHandlerContext): Pick<Handlers, St
       const result = await saveObject(await ctx.store(), canonicalize, request)
       if (result.created) await ctx.changed([request.kind])
       return result
+    },
+    'objects.validate': async ({ kind, name, content }) => {
+      const { folder, extensions } = OBJECT_LAYOUT[kind]
+      try {
+        canonicalize(kind, content, `${folder}/${name}${extensions[0]}`)
+        return { valid: true, issues: [] }
+      } catch (error) {
+        if (error instanceof WeftError && error.code === 'INVALID_FILE') return { valid: false, issues: error.issues ?? [{ path: '', message: error.message }] }
+        throw error
+      }
     },
     'objects.versions': async ({ kind, name }) => ({ versions: await (await ctx.store()).versions(kind, name) }),
     'objects.restore': async ({ ref, message }) => {
