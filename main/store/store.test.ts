@@ -121,8 +121,11 @@ describe('restore, rename, delete', () => {
   it('renames with history kept, and deletes with old versions still readable', async () => {
     await save('greet', 'one')
     await save('greet', 'two')
+    await setLabel(store, parseRef('prompt:greet@v1'), 'production')
     await renameObject(store, 'prompt', 'greet', 'welcome')
     expect(fs.existsSync(path.join(dir, 'prompts/greet.prompt'))).toBe(false)
+    expect(await store.resolve('prompt:welcome@production')).toMatchObject({ n: 1, via: 'label' })
+    expect(await code(store.resolve('prompt:greet@production'))).toBe('NOT_FOUND')
     expect((await store.versions('prompt', 'welcome')).map((v) => v.n)).toEqual([2, 1])
     expect((await store.read('prompt:welcome@v1')).content).toBe('one\n')
     expect(await code(renameObject(store, 'prompt', 'missing', 'x'))).toBe('NOT_FOUND')

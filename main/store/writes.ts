@@ -130,8 +130,15 @@ export async function renameObject(store: ObjectStore, kind: ObjectKind, from: s
     const onDisk = await diskDigest(path.join(store.dir, source.path))
     if (onDisk !== null && onDisk !== source.digest) throw new WeftError('CONFLICT', `${source.path} has unsaved changes made outside Weft; save or discard them first`)
     await fs.promises.rename(path.join(store.dir, source.path), path.join(store.dir, targetPath))
+    // Labels follow the object, in the same commit: each moves off the old name and onto the new one.
+    const labels = [...(await store.labelsOf(kind, from, head))]
+    const labelMoves = labels.flatMap(([label, digest]) => [
+      { object: `${kind}:${from}`, label, from: digest, to: null },
+      { object: `${kind}:${to}`, label, from: null, to: digest },
+    ])
+    const labelFile = labelMoves.length ? [await writeLabelEvents(store, head, labelMoves)] : []
     const commit = await store.commit(
-      { add: [targetPath], remove: [source.path] },
+      { add: [targetPath, ...labelFile], remove: [source.path] },
       `Rename ${kind}:${from} to ${kind}:${to}\n\n${RENAME_TRAILER}: ${kind}:${from} -> ${kind}:${to}\n`,
     )
     return { commit }
@@ -152,15 +159,21 @@ export async function deleteObject(store: ObjectStore, kind: ObjectKind, name: s
   })
 }
 
-async function appendLabelEvent(store: ObjectStore, event: Omit<LabelEvent, 'at' | 'by'>, message: string): Promise<string> {
-  const head = await store.freshHead()
+/** Writes labels.jsonl with `added` events appended to the committed log; returns the path to commit. */
+async function writeLabelEvents(store: ObjectStore, head: string, added: Array<Omit<LabelEvent, 'at' | 'by'>>): Promise<string> {
   const events = await store.labelEvents(head)
   const author = await store.author()
-  const full: LabelEvent = { at: store.time().toISOString(), by: `${author.name} <${author.email}>`, ...event }
+  const at = store.time().toISOString()
+  const by = `${author.name} <${author.email}>`
   // Rewrite from the committed log (not the disk copy) so a stray edit on disk is never committed by accident.
-  const text = [...events.map(formatLabelEvent), formatLabelEvent(full)].join('\n') + '\n'
+  const text = [...events.map(formatLabelEvent), ...added.map((e) => formatLabelEvent({ at, by, ...e }))].join('\n') + '\n'
   await writeFileAtomic(path.join(store.dir, LABELS_FILE), text)
-  return store.commit({ add: [LABELS_FILE] }, message)
+  return LABELS_FILE
+}
+
+async function appendLabelEvent(store: ObjectStore, event: Omit<LabelEvent, 'at' | 'by'>, message: string): Promise<string> {
+  const head = await store.freshHead()
+  return store.commit({ add: [await writeLabelEvents(store, head, [event])] }, message)
 }
 
 /** Points `label` at the version `ref` resolves to (moving it if set elsewhere). */
