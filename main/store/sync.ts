@@ -138,8 +138,11 @@ export async function pull(
   if (!current) throw new WeftError('CONFLICT', 'HEAD is detached; switch to a branch before pulling')
   const upstream = await upstreamOf(dir, current)
   const branch = options.branch ?? (upstream?.remote === remote ? upstream.ref.slice(`refs/remotes/${remote}/`.length) : current)
+  // The network part runs outside the write lock, so saves are not held up by a slow remote:
+  // fetching only adds objects and moves refs/remotes/*, which no save touches.
+  const fetched = await fetchRemote({ ...options, remote, branch, lock: runUnlocked })
   return lockFor(options.dir, options.lock)(async () => {
-    const fetched = await fetchRemote({ ...options, remote, branch, lock: runUnlocked })
+    if ((await git.currentBranch({ fs, dir })) !== current) throw new WeftError('CONFLICT', `The branch changed while ${remote} was being fetched; pull again`)
     if (!fetched.oid) return { status: 'up-to-date', head: await headOrNull(dir) } // the remote is empty
     const theirs = await git.resolveRef({ fs, dir, ref: `refs/remotes/${remote}/${branch}` })
     await trackUpstream(dir, current, remote, branch)
