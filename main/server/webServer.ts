@@ -23,8 +23,12 @@ import {
 import { sendStatic } from './static'
 import { HTTP_STATUS } from './statusCodes'
 
-/** Largest request body accepted, in bytes. */
-export const MAX_BODY_BYTES = 16 * 1024 * 1024
+/**
+ * Largest request body accepted, in bytes: a whole dataset version is saved in
+ * one call (the contract allows 256 MB of content), so this is generous; the
+ * server only ever listens on loopback behind the session token.
+ */
+export const MAX_BODY_BYTES = 300 * 1024 * 1024
 
 /** Options for {@link startWebServer}. */
 export interface WebServerOptions {
