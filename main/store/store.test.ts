@@ -178,6 +178,18 @@ describe('the version index', () => {
     expect(await store.versions('prompt', 'greet')).toEqual(before)
   })
 
+  it('sets a damaged index aside and rebuilds it from git', async () => {
+    await save('greet', 'one')
+    await save('greet', 'two')
+    store.close()
+    fs.writeFileSync(path.join(dir, '.weft', 'index.db'), 'this is not a database '.repeat(200))
+    fs.rmSync(path.join(dir, '.weft', 'index.db-wal'), { force: true })
+    fs.rmSync(path.join(dir, '.weft', 'index.db-shm'), { force: true })
+    store = await openObjectStore({ dir, canonicalize, now })
+    expect((await store.versions('prompt', 'greet')).map((v) => v.n)).toEqual([2, 1])
+    expect(fs.readdirSync(path.join(dir, '.weft')).some((f) => f.startsWith('index.db.damaged-'))).toBe(true)
+  })
+
   it('leaves a repository the git CLI reads and fsck accepts', async () => {
     await save('greet', 'one')
     await setLabel(store, parseRef('prompt:greet'), 'production')

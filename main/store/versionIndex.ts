@@ -80,10 +80,7 @@ export class VersionIndex {
 
   constructor(file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true })
-    this.db = openDatabase(file)
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = NORMAL')
-    this.migrate()
+    this.db = this.open(file)
     this.statements = {
       getMeta: this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
@@ -122,12 +119,43 @@ export class VersionIndex {
     }
   }
 
-  private migrate(): void {
-    const current = this.db.pragma('user_version', { simple: true }) as number
+  /**
+   * Opens and migrates the index. The index is only a cache of git history, so
+   * a damaged file (a disk error, a half-copied project) is set aside and
+   * rebuilt rather than failing every operation.
+   */
+  private open(file: string): Database.Database {
+    const attempt = () => {
+      const db = openDatabase(file)
+      try {
+        db.pragma('journal_mode = WAL')
+        db.pragma('synchronous = NORMAL')
+        this.migrate(db)
+        return db
+      } catch (error) {
+        db.close()
+        throw error
+      }
+    }
+    try {
+      return attempt()
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? ''
+      if (!/^SQLITE_(NOTADB|CORRUPT)/.test(code)) throw error
+      const aside = `${file}.damaged-${Date.now()}`
+      for (const suffix of ['', '-wal', '-shm']) {
+        if (fs.existsSync(`${file}${suffix}`)) fs.renameSync(`${file}${suffix}`, `${aside}${suffix}`)
+      }
+      return attempt()
+    }
+  }
+
+  private migrate(db: Database.Database = this.db): void {
+    const current = db.pragma('user_version', { simple: true }) as number
     for (let version = current; version < MIGRATIONS.length; version++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[version]!)
-        this.db.pragma(`user_version = ${version + 1}`)
+      db.transaction(() => {
+        db.exec(MIGRATIONS[version]!)
+        db.pragma(`user_version = ${version + 1}`)
       })()
     }
   }
