@@ -57,6 +57,8 @@ export const operations = {
       capabilities: z.object({
         /** A native folder picker exists (desktop only); web mode asks for a typed path. */
         pickDirectory: z.boolean(),
+        /** A native file picker exists (desktop only); web mode uploads the file instead (POST /api/upload). */
+        pickFile: z.boolean(),
       }),
     }),
   }),
@@ -64,6 +66,16 @@ export const operations = {
     summary: 'Shows the native folder picker (desktop only).',
     request: z.object({ title: z.string().max(200).optional() }).strict(),
     response: z.object({ dir: z.string().nullable() }),
+  }),
+  'app.pickFile': operation({
+    summary: 'Shows the native file picker (desktop only); web mode uploads with POST /api/upload instead.',
+    request: z
+      .object({
+        title: z.string().max(200).optional(),
+        extensions: z.array(z.string().regex(/^[A-Za-z0-9]{1,10}$/, 'an extension without the dot')).max(20).optional(),
+      })
+      .strict(),
+    response: z.object({ file: z.string().nullable() }),
   }),
   'project.current': operation({
     summary: 'The open project, or null when none is open.',

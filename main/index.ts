@@ -135,6 +135,15 @@ async function start(): Promise<void> {
     host: 'desktop',
     version: app.getVersion(),
     services: {
+      async pickFile(title, extensions) {
+        const options = {
+          title: title ?? 'Choose a File',
+          properties: ['openFile'] as Array<'openFile'>,
+          filters: extensions?.length ? [{ name: extensions.join(', '), extensions }, { name: 'All files', extensions: ['*'] }] : undefined,
+        }
+        const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options)
+        return result.canceled ? null : (result.filePaths[0] ?? null)
+      },
       async pickDirectory(title) {
         const options = { title: title ?? 'Open Folder', properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> }
         const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options)

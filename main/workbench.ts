@@ -27,6 +27,7 @@ import { packageRoot } from './paths'
 /** What a host can do that plain Node cannot (the desktop's native dialogs). */
 export interface HostServices {
   pickDirectory?: (title?: string) => Promise<string | null>
+  pickFile?: (title?: string, extensions?: string[]) => Promise<string | null>
 }
 
 /** Options for {@link createWorkbench}. */
@@ -156,12 +157,17 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       version: options.version ?? '0.0.0',
       host: options.host,
       platform: process.platform,
-      capabilities: { pickDirectory: Boolean(options.services?.pickDirectory) },
+      capabilities: { pickDirectory: Boolean(options.services?.pickDirectory), pickFile: Boolean(options.services?.pickFile) },
     }),
     'app.pickDirectory': async ({ title }) => {
       const pick = options.services?.pickDirectory
       if (!pick) throw new WeftError('UNSUPPORTED', 'This host has no folder picker; type the folder path instead')
       return { dir: await pick(title) }
+    },
+    'app.pickFile': async ({ title, extensions }) => {
+      const pick = options.services?.pickFile
+      if (!pick) throw new WeftError('UNSUPPORTED', 'This host has no file picker; upload the file instead')
+      return { file: await pick(title, extensions) }
     },
     'project.current': async () => ({ project }),
     'project.open': async ({ dir }) => ({ project: await setProject(await inspectProject(resolveDir(dir, cwd))) }),

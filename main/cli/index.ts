@@ -156,7 +156,7 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
       if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
         io.err(`warning: binding ${opts.host} makes Weft reachable from other machines; the session token is the only protection.\n`)
       }
-      const server = await startWebServer({ workbench: wb, rendererDir, port: opts.port, host: opts.host })
+      const server = await startWebServer({ workbench: wb, rendererDir, port: opts.port, host: opts.host, uploadDir: path.join(userDataDir, 'uploads') })
       if (project) io.out(`Project: ${project.name} (${project.dir})\n`)
       io.out(`Weft is running at ${server.loginUrl}\n`)
       io.out('Press Ctrl+C to stop.\n')

@@ -156,3 +156,32 @@ describe('web server', () => {
     await expect(startWebServer({ workbench, port: server.port })).rejects.toThrow(/already in use.*--port/)
   })
 })
+
+describe('uploads', () => {
+  it('streams a file into the upload folder, refuses other content types, and needs the token', async () => {
+    const uploadDir = path.join(root, 'uploads')
+    const up = await startWebServer({ workbench, port: 0, uploadDir, token: 'up-token' })
+    try {
+      const send = (headers: Record<string, string>, body: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = http.request({ host: '127.0.0.1', port: up.port, path: '/api/upload?name=../../evil%20name.csv', method: 'POST', headers: { host: `127.0.0.1:${up.port}`, ...headers } }, (res) => {
+            let text = ''
+            res.on('data', (c) => (text += c))
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+          })
+          req.on('error', reject)
+          req.end(body)
+        })
+      const ok = await send({ authorization: 'Bearer up-token', 'content-type': 'application/octet-stream' }, 'id,q\n1,hi\n')
+      expect(ok.status).toBe(200)
+      const { result } = JSON.parse(ok.body) as { result: { file: string; bytes: number } }
+      expect(path.dirname(result.file)).toBe(uploadDir)
+      expect(path.basename(result.file)).toMatch(/-evil_name\.csv$/)
+      expect(fs.readFileSync(result.file, 'utf8')).toBe('id,q\n1,hi\n')
+      expect((await send({ authorization: 'Bearer up-token', 'content-type': 'text/plain' }, 'x')).status).toBe(400)
+      expect((await send({ 'content-type': 'application/octet-stream' }, 'x')).status).toBe(401)
+    } finally {
+      await up.close()
+    }
+  })
+})

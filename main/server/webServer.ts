@@ -4,7 +4,10 @@
  * Every request must present the session token and name this server in its
  * Host header.
  */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
+import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { WeftError, toWeftError, type SerializedError } from '../../common/errors'
@@ -40,6 +43,8 @@ export interface WebServerOptions {
   host?: string
   /** A fixed token (tests); a random one by default. */
   token?: string
+  /** Where `POST /api/upload` puts files (browsers cannot hand the server a path); off when absent. */
+  uploadDir?: string
 }
 
 /** A running web server. */
@@ -53,6 +58,52 @@ export interface WebServer {
 }
 
 const CALL_PATH = `${API_PREFIX}/call/`
+const UPLOAD_PATH = `${API_PREFIX}/upload`
+
+/** Largest upload accepted (a dataset file to import). */
+export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024 * 1024
+
+/** Uploads older than this are deleted when a server starts. */
+const UPLOAD_MAX_AGE_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Streams a request body to a new file in `dir` (never into memory) and
+ * returns its path; the name keeps the original's extension so the importer
+ * can tell CSV from JSONL.
+ */
+async function receiveUpload(req: IncomingMessage, dir: string, originalName: string): Promise<{ file: string; bytes: number }> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+  // Only fetch() can send this type, and cross-site fetches never get past the Origin check: no CSRF by form.
+  if (type !== 'application/octet-stream') throw new WeftError('INVALID_REQUEST', 'Uploads must be sent as application/octet-stream')
+  const safe = path.basename(originalName).replace(/[^A-Za-z0-9._-]/g, '_').slice(-80) || 'upload'
+  await fs.promises.mkdir(dir, { recursive: true })
+  const file = path.join(dir, `${Date.now()}-${crypto.randomBytes(6).toString('hex')}-${safe}`)
+  let bytes = 0
+  const out = fs.createWriteStream(file, { flags: 'wx' })
+  try {
+    for await (const chunk of req) {
+      bytes += (chunk as Buffer).length
+      if (bytes > MAX_UPLOAD_BYTES) throw new WeftError('INVALID_REQUEST', `Upload is larger than ${MAX_UPLOAD_BYTES} bytes`)
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
+    }
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
+    return { file, bytes }
+  } catch (error) {
+    out.destroy()
+    await fs.promises.rm(file, { force: true })
+    throw error
+  }
+}
+
+/** Deletes uploads left from earlier runs (imports read them once). */
+async function sweepUploads(dir: string): Promise<void> {
+  const names = await fs.promises.readdir(dir).catch(() => [] as string[])
+  for (const name of names) {
+    const file = path.join(dir, name)
+    const stat = await fs.promises.stat(file).catch(() => null)
+    if (stat && Date.now() - stat.mtimeMs > UPLOAD_MAX_AGE_MS) await fs.promises.rm(file, { force: true })
+  }
+}
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
@@ -133,6 +184,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
     if (url.pathname.startsWith(API_PREFIX)) {
       if (!authorised(req)) return sendError(res, new WeftError('UNAUTHORIZED', 'Missing or wrong session token'))
+      if (url.pathname === UPLOAD_PATH && req.method === 'POST') {
+        if (!options.uploadDir) return sendError(res, new WeftError('UNSUPPORTED', 'This server does not accept uploads'))
+        try {
+          const result = await receiveUpload(req, options.uploadDir, url.searchParams.get('name') ?? 'upload')
+          return sendJson(res, 200, { ok: true, result } satisfies CallReply)
+        } catch (error) {
+          return sendError(res, toWeftError(error))
+        }
+      }
       if (!url.pathname.startsWith(CALL_PATH)) return sendError(res, new WeftError('NOT_FOUND', `No API route ${url.pathname}`))
       if (req.method !== 'POST') {
         res.setHeader('allow', 'POST')
@@ -185,6 +245,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const frame = JSON.stringify({ event, payload })
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame)
   })
+
+  if (options.uploadDir) await sweepUploads(options.uploadDir)
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {

@@ -93,6 +93,7 @@ afterAll(async () => {
 const SCENARIO: Array<[OperationName, unknown]> = [
   ['app.info', {}],
   ['app.pickDirectory', {}],
+  ['app.pickFile', { extensions: ['csv', 'jsonl'] }],
   ['project.current', {}],
   ['objects.list', {}],
   ['project.recent', {}],
@@ -164,6 +165,7 @@ const SCENARIO: Array<[OperationName, unknown]> = [
 const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'app.info': { request: { verbose: true }, field: '' },
   'app.pickDirectory': { request: { title: 42 }, field: 'title' },
+  'app.pickFile': { request: { extensions: ['.csv'] }, field: 'extensions.0' },
   'project.current': { request: { dir: '/x' }, field: '' },
   'project.open': { request: { dir: '' }, field: 'dir' },
   'project.init': { request: { dir: 'x', name: 'two\nlines' }, field: 'name' },

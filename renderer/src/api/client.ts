@@ -5,7 +5,8 @@
  */
 import { EventHub, type WorkbenchClient } from '../../../common/client'
 import { createHttpClient, deliverEnvelope, unwrapReply, type ConnectionState, type SocketLike } from '../../../common/httpClient'
-import type { PreloadBridge } from '../../../common/transport'
+import type { CallReply, PreloadBridge } from '../../../common/transport'
+import { WeftError } from '../../../common/errors'
 
 export type { ConnectionState } from '../../../common/httpClient'
 
@@ -20,6 +21,12 @@ export interface RendererClient extends WorkbenchClient {
   readonly transport: 'ipc' | 'http'
   connection(): ConnectionState
   onConnection(listener: (state: ConnectionState) => void): () => void
+  /**
+   * Web mode: sends a file the user chose in the browser to the server and
+   * returns the path it now has there (for datasets.import). The desktop app
+   * picks files with app.pickFile instead, so there it is undefined.
+   */
+  upload?: (file: Blob & { name: string }) => Promise<string>
 }
 
 /** Over Electron IPC through the preload bridge; always connected. */
@@ -43,7 +50,25 @@ export function createWebClient(baseUrl: string = window.location.origin): Rende
     openSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     credentials: 'same-origin',
   })
-  return { transport: 'http', ...http }
+  return {
+    transport: 'http',
+    ...http,
+    async upload(file) {
+      let response: Response
+      try {
+        response = await window.fetch(new URL(`/api/upload?name=${encodeURIComponent(file.name)}`, baseUrl), {
+          method: 'POST',
+          headers: { 'content-type': 'application/octet-stream' },
+          credentials: 'same-origin',
+          body: file,
+        })
+      } catch {
+        throw new WeftError('INTERNAL', 'Cannot reach the Weft server to upload the file')
+      }
+      const reply = (await response.json().catch(() => null)) as CallReply | null
+      return (unwrapReply(reply ?? undefined) as { file: string }).file
+    },
+  }
 }
 
 /** The client for this window: IPC in the desktop app, HTTP in a browser. */

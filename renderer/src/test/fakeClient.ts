@@ -85,7 +85,7 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
     version: '0.1.0',
     host: 'web',
     platform: 'linux',
-    capabilities: { pickDirectory: options.pickDirectory ?? false },
+    capabilities: { pickDirectory: options.pickDirectory ?? false, pickFile: false },
   }))
   client.handle('project.current', () => ({ project: options.project === undefined ? sampleProject() : options.project }))
   client.handle('project.recent', () => ({ projects: options.recent ?? [] }))
