@@ -36,7 +36,8 @@ const promptText = (line: string) => `---\nmodel: openai/gpt-4o-mini\n---\n${lin
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-cli-sync-'))
-  execFileSync('git', ['init', '--bare', '--quiet', '--initial-branch=main', path.join(root, 'shared.git')])
+  // HEAD of a fresh bare repository points at an unborn 'master' while 'main' is pushed: clone and pull must cope.
+  execFileSync('git', ['init', '--bare', '--quiet', '--initial-branch=master', path.join(root, 'shared.git')])
   server = await startGitServer({ repos: { 'shared.git': path.join(root, 'shared.git') }, token: TOKEN })
 })
 
@@ -60,7 +61,7 @@ describe('sharing through a git remote', () => {
     expect(await weft('clone', url, 'bob')).toBe(1) // bob has no token yet: refused, and no half-made folder left
     expect(err).toMatch(/token|auth|401/i)
     expect(fs.existsSync(path.join(root, 'bob'))).toBe(false)
-    expect(await weft('clone', url, 'bob', '--token', TOKEN)).toBe(0)
+    expect(await weft('clone', url, 'bob', '--token', TOKEN), err).toBe(0)
     expect(await weft('versions', 'prompt:summarize', '--project', 'bob')).toBe(0)
     expect(out).toContain('v1')
 

@@ -74,9 +74,39 @@ export async function removeRemote(options: { dir: string; name: string; lock?: 
 /** Clones `url` into `dir`; the token (given, or in the URL) is stored once the remote has accepted it. */
 export async function cloneRepository(options: CredentialStoreOptions & { dir: string; url: string; token?: string; branch?: string }) {
   const { url, credential } = credentialsInUrl(options)
-  await network('origin', url, credential ?? (await storedCredential(options, url)), (auth) =>
-    git.clone({ fs, http, dir: options.dir, url, singleBranch: false, ...(options.branch ? { ref: options.branch } : {}), ...auth }),
-  )
+  const stored = credential ?? (await storedCredential(options, url))
+  const clone = (ref?: string) =>
+    network('origin', url, stored, (auth) => git.clone({ fs, http, dir: options.dir, url, singleBranch: false, ...(ref ? { ref } : {}), ...auth }))
+  try {
+    await clone(options.branch)
+  } catch (error) {
+    // A bare repository made with `git init --bare` keeps HEAD on its unborn default branch even
+    // after another branch is pushed; isomorphic-git then cannot tell what to check out.
+    // Ask for the branches and take main (or the only/first one), as git does when it warns.
+    if (options.branch || !(error instanceof WeftError && error.code === 'NOT_FOUND' && / has no HEAD$/.test(error.message))) throw error
+    const info = await network('origin', url, stored, (auth) => git.getRemoteInfo({ http, url, ...auth }))
+    const heads = Object.keys(info.refs?.heads ?? {})
+    const branch = heads.includes('main') ? 'main' : heads.includes('master') ? 'master' : heads[0]
+    if (!branch) throw new WeftError('NOT_FOUND', `The remote "origin" (${redactUrl(url)}) has no branches yet; push to it first`)
+    // Clone by hand: init, fetch that branch (tolerating the same HEAD failure), check it out.
+    const dir = options.dir
+    await git.init({ fs, dir, defaultBranch: branch })
+    await git.addRemote({ fs, dir, remote: 'origin', url })
+    try {
+      await network('origin', url, stored, (auth) => git.fetch({ fs, http, dir, remote: 'origin', ref: branch, singleBranch: true, tags: false, ...auth }))
+    } catch (fetchError) {
+      if (!(fetchError instanceof WeftError && / has no HEAD$/.test(fetchError.message))) throw fetchError
+    }
+    const oid = await git.resolveRef({ fs, dir, ref: `refs/remotes/origin/${branch}` }).catch(() => null)
+    if (!oid) {
+      await fs.promises.rm(`${dir}/.git`, { recursive: true, force: true })
+      throw new WeftError('NOT_FOUND', `Could not fetch branch ${branch} from ${redactUrl(url)}`)
+    }
+    await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: oid, force: true })
+    await git.setConfig({ fs, dir, path: `branch.${branch}.remote`, value: 'origin' })
+    await git.setConfig({ fs, dir, path: `branch.${branch}.merge`, value: `refs/heads/${branch}` })
+    await git.checkout({ fs, dir, ref: branch, force: true })
+  }
   if (credential) await setToken({ ...options, url, ...credential })
   return { dir: options.dir, branch: (await git.currentBranch({ fs, dir: options.dir })) ?? null }
 }
@@ -101,10 +131,18 @@ export async function fetchRemote(options: RemoteOptions & { branch?: string }):
   if (options.branch) validateBranchName(options.branch, 'branch')
   const url = await remoteUrl(options.dir, remote)
   return lockFor(options.dir, options.lock)(async () => {
-    const result = await network(remote, url, await storedCredential(options, url), (auth) =>
-      git.fetch({ fs, http, dir: options.dir, remote, tags: false, ...(options.branch ? { ref: options.branch, singleBranch: true } : {}), ...auth }),
-    )
-    return { remote, oid: result.fetchHead ?? null }
+    try {
+      const result = await network(remote, url, await storedCredential(options, url), (auth) =>
+        git.fetch({ fs, http, dir: options.dir, remote, tags: false, ...(options.branch ? { ref: options.branch, singleBranch: true } : {}), ...auth }),
+      )
+      return { remote, oid: result.fetchHead ?? null }
+    } catch (error) {
+      // isomorphic-git fails after fetching when the remote's HEAD points at an unborn branch (a fresh
+      // `git init --bare` with another branch pushed); the branch asked for was fetched all the same.
+      if (!options.branch || !(error instanceof WeftError && error.code === 'NOT_FOUND' && / has no HEAD$/.test(error.message))) throw error
+      const oid = await git.resolveRef({ fs, dir: options.dir, ref: `refs/remotes/${remote}/${options.branch}` }).catch(() => null)
+      return { remote, oid }
+    }
   })
 }
 
