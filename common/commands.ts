@@ -43,6 +43,11 @@ export const APP_COMMANDS: readonly AppCommand[] = [
   { id: 'theme.light', title: 'Theme: Light', group: 'View', menu: 'View' },
   { id: 'theme.dark', title: 'Theme: Dark', group: 'View', menu: 'View' },
   { id: 'help.shortcuts', title: 'Keyboard Shortcuts', group: 'Help', shortcut: '?', menu: 'Help' },
+  { id: 'git.switchBranch', title: 'Switch Branch…', group: 'Project' },
+  { id: 'git.newBranch', title: 'New Branch…', group: 'Project' },
+  { id: 'git.pull', title: 'Pull', group: 'Project' },
+  { id: 'git.push', title: 'Push', group: 'Project' },
+  { id: 'git.addRemote', title: 'Add Remote…', group: 'Project' },
 ]
 
 /** Looks up a command by id. */

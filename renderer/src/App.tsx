@@ -7,6 +7,7 @@ import { useThemeSync } from './app/theme'
 import { useAppStore } from './app/useAppStore'
 import { useGlobalShortcuts } from './app/useGlobalShortcuts'
 import { useWorkbenchSync } from './app/useWorkbenchSync'
+import { DraftsBanner } from './drafts/DraftsBanner'
 import { CommandPalette } from './palette/CommandPalette'
 import { HelpOverlay } from './palette/HelpOverlay'
 import { loadProjectState } from './project/projectActions'
@@ -37,6 +38,7 @@ export function App() {
     <div className={`app ${collapsed ? 'sidebar-collapsed' : ''}`}>
       <Sidebar />
       <main className="main" id="main">
+        <DraftsBanner />
         <MainContent />
       </main>
       <StatusBar />

@@ -1,9 +1,10 @@
-/** The bottom bar: project, branch, connection and transport. */
+/** The bottom bar: project, branch with ahead/behind, pull/push, connection and transport. */
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import type { ConnectionState, RendererClient } from '../api/client'
 import { useHost } from '../api/ClientContext'
+import { GitDialogs } from '../git/GitDialogs'
+import { BranchStatus, SyncButtons, useBranchRefresh } from '../git/GitStatus'
 import { useProjectStore } from '../project/useProjectStore'
-import { Icon } from '../ui/icons'
 
 /** How long a lost connection shows as "reconnecting…" before it is called "disconnected". */
 export const RECONNECT_GRACE_MS = 10_000
@@ -12,22 +13,15 @@ export const RECONNECT_GRACE_MS = 10_000
 export function StatusBar() {
   const { client } = useHost()
   const name = useProjectStore((s) => s.project?.name ?? null)
-  const branch = useProjectStore((s) => s.project?.branch ?? null)
-  const head = useProjectStore((s) => s.project?.head ?? null)
   const connection = useConnectionLabel(client)
-  const where = branch ?? (head ? head.slice(0, 7) : null)
+  useBranchRefresh(client)
   return (
     <footer className="status-bar" data-testid="status-bar">
       <span className="status-item" data-testid="status-project">
         {name ?? 'No project'}
       </span>
-      {where && (
-        <span className="status-item" data-testid="status-branch" title={head ? `HEAD ${head}` : 'No commits yet'}>
-          <Icon name="branch" size={12} />
-          {where}
-          {branch && head && <span className="status-dim">{head.slice(0, 7)}</span>}
-        </span>
-      )}
+      <BranchStatus />
+      <SyncButtons />
       <span className="status-spacer" />
       <span className={`status-item status-connection is-${connection.replace('…', '')}`} data-testid="status-connection" role="status">
         <span className="status-dot" aria-hidden="true" />
@@ -36,6 +30,7 @@ export function StatusBar() {
       <span className="status-item" data-testid="status-transport" title={client.transport === 'ipc' ? 'Electron IPC' : 'HTTP and WebSocket to weft serve'}>
         {client.transport === 'ipc' ? 'desktop' : 'web'}
       </span>
+      <GitDialogs />
     </footer>
   )
 }

@@ -7,6 +7,8 @@ import type { WorkbenchClient } from '../../../common/client'
 import { openSampleProject, pickAndOpenFolder } from '../project/projectActions'
 import { useAppStore } from './useAppStore'
 import { saveOpenPrompt } from '../prompts/usePromptsStore'
+import { pull, push } from '../git/gitActions'
+import { openGitDialog } from '../git/useGitStore'
 
 const SECTION_IDS = new Set<string>(SECTIONS.map((s) => s.id))
 
@@ -29,7 +31,9 @@ export function runCommand(client: WorkbenchClient, id: string): boolean {
       return true
     case 'editor.save':
       app.closeOverlay()
-      void saveOpenPrompt(client)
+      // The section on screen decides what is saved; the datasets code stays in its lazy chunk.
+      if (app.section === 'datasets') void import('../datasets/datasetActions').then((m) => m.saveDataset(client))
+      else void saveOpenPrompt(client)
       return true
     case 'project.new':
       app.openOverlay('new-project')
@@ -54,6 +58,20 @@ export function runCommand(client: WorkbenchClient, id: string): boolean {
       return true
     case 'help.shortcuts':
       app.openOverlay(app.overlay === 'help' ? null : 'help')
+      return true
+    case 'git.switchBranch':
+    case 'git.newBranch':
+      app.closeOverlay()
+      openGitDialog({ kind: 'branches', focus: id === 'git.newBranch' ? 'new' : 'list' })
+      return true
+    case 'git.pull':
+    case 'git.push':
+      app.closeOverlay()
+      void (id === 'git.pull' ? pull(client) : push(client))
+      return true
+    case 'git.addRemote':
+      app.closeOverlay()
+      openGitDialog({ kind: 'add-remote', reason: null, then: null })
       return true
     default:
       return false

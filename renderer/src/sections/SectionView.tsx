@@ -1,5 +1,6 @@
 /** Which component shows each section, with the wording of the sections not built yet. */
 import type { SectionId } from '../../../common/commands'
+import { LazyDatasetsSection } from '../datasets/LazyDatasetsSection'
 import { PromptsSection } from '../prompts/PromptsSection'
 import { ObjectFilesSection } from './ObjectFilesSection'
 import { PlaceholderSection } from './PlaceholderSection'
@@ -10,18 +11,7 @@ export function SectionView({ section }: { section: SectionId }) {
     case 'prompts':
       return <PromptsSection />
     case 'datasets':
-      return (
-        <ObjectFilesSection
-          title="Datasets"
-          intro={
-            <>
-              Datasets are JSON Lines files — one object per line, each with a stable <code>id</code>. Browsing rows,
-              importing CSV and versioning arrive with the dataset viewer.
-            </>
-          }
-          groups={[{ kind: 'dataset', label: 'Datasets' }]}
-        />
-      )
+      return <LazyDatasetsSection />
     case 'playground':
       return (
         <ObjectFilesSection
