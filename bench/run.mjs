@@ -374,4 +374,10 @@ if (!args.has('no-store')) {
     child.on('exit', (c) => resolve(c ?? 1))
   })
   if (datasets !== 0) process.exitCode = 1
+  console.log('\ndataset grid in Chromium (100,000 rows):')
+  const grid = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'bench', 'dataset-grid.mjs')], { cwd: root, stdio: 'inherit' })
+    child.on('exit', (c) => resolve(c ?? 1))
+  })
+  if (grid !== 0) process.exitCode = 1
 }
