@@ -37,7 +37,7 @@ export function App() {
   return (
     <div className={`app ${collapsed ? 'sidebar-collapsed' : ''}`}>
       <Sidebar />
-      <main className="main" id="main">
+      <main className="app-main" id="main">
         <DraftsBanner />
         <MainContent />
       </main>

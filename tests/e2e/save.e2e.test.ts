@@ -71,6 +71,9 @@ describe('saving from the editor', () => {
     await p.getByTestId('draft-notice').waitFor({ state: 'visible' })
     await saveScreenshot(p, 'prompt-draft-before-save')
     await p.keyboard.press('Control+s')
+    // Ctrl+S asks for a version message; Enter with none keeps the default one.
+    await p.getByTestId('save-dialog').waitFor({ state: 'visible' })
+    await p.keyboard.press('Enter')
     await expect.poll(() => p.getByText('Saved prompt:summarize as v2').isVisible()).toBe(true)
     await p.getByTestId('draft-notice').waitFor({ state: 'hidden' })
     expect(fs.readFileSync(path.join(projectDir, 'prompts/summarize.prompt'), 'utf8')).toContain('Answer_in_English')
@@ -88,6 +91,8 @@ describe('saving from the editor', () => {
     // Weft notices the outside change: the draft notice says the file changed underneath it.
     await expect.poll(() => p.getByTestId('draft-notice').textContent(), { timeout: 5_000 }).toContain('changed on disk')
     await p.getByRole('button', { name: 'Save version' }).click()
+    await p.getByTestId('save-dialog').waitFor({ state: 'visible' })
+    await p.keyboard.press('Enter')
     await expect.poll(() => p.getByText(/Not saved: prompt:classify-ticket changed since you started editing/).isVisible()).toBe(true)
     await saveScreenshot(p, 'prompt-save-refused')
     await p.getByTestId('draft-notice').waitFor({ state: 'visible' })

@@ -18,8 +18,8 @@ export function CodeEditor(props: CodeEditorProps) {
   )
 }
 
-// A failed chunk load (e.g. the app was updated underneath) must not take the whole window down.
-class EditorErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+/** Shows why an editor chunk failed to load; a failed load (the app was updated underneath) must not take the window down. */
+export class EditorErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
   override state = { error: null as Error | null }
 
   static getDerivedStateFromError(error: Error) {

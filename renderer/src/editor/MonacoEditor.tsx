@@ -1,69 +1,70 @@
 /**
- * Monaco, loaded from the bundle in its own lazily imported chunk. Nothing
- * outside this file may import monaco-editor at runtime, or Monaco lands in
- * the entry chunk.
- *
- * It uses the slim editor API plus only the editor features and languages
- * Weft needs (the full `monaco-editor` entry adds ~80 languages and four
- * language services).
+ * One Monaco editor (default export, for React.lazy): the text, its
+ * validation markers and `{{ }}` variable completion. Lives in the lazy
+ * Monaco chunk with monacoSetup.ts.
  */
-import * as monaco from 'monaco-editor/editor/editor.api'
-// Editor features: find/replace, context menu, clipboard, comments, folding, bracket
-// matching, word highlight, line operations, multi-cursor, word-based suggest.
-// No hover: none of these languages provides hovers.
-import 'monaco-editor/features/codicon/register'
-import 'monaco-editor/features/find/register'
-import 'monaco-editor/features/contextmenu/register'
-import 'monaco-editor/features/clipboard/register'
-import 'monaco-editor/features/comment/register'
-import 'monaco-editor/features/folding/register'
-import 'monaco-editor/features/bracketMatching/register'
-import 'monaco-editor/features/wordHighlighter/register'
-import 'monaco-editor/features/linesOperations/register'
-import 'monaco-editor/features/multicursor/register'
-import 'monaco-editor/features/wordOperations/register'
-import 'monaco-editor/features/suggest/register'
-// Languages: registered here, tokenizers fetched on first use (their own small chunks).
-import 'monaco-editor/languages/definitions/yaml/register'
-import 'monaco-editor/languages/definitions/markdown/register'
-import EditorWorker from 'monaco-editor/editor/editor.worker?worker'
-import Editor, { loader } from '@monaco-editor/react'
-import { DOTPROMPT_LANGUAGE_ID, dotpromptConfiguration, dotpromptLanguage } from './dotprompt'
-import type { CodeEditorProps } from './editorTypes'
+import { useEffect, useRef } from 'react'
+import Editor from '@monaco-editor/react'
+import { DOTPROMPT_LANGUAGE_ID } from './dotprompt'
+import type { CodeEditorProps, EditorMarker } from './editorTypes'
+import { EDITOR_OPTIONS, monaco } from './monacoSetup'
 
-// Without an explicit getWorker, Vite would inline the worker as a data: URL
-// that the CSP (and Monaco) refuse; this is the bundled worker file.
-self.MonacoEnvironment = { getWorker: () => new EditorWorker() }
-// Hand the bundled Monaco to @monaco-editor/react so it never fetches one from a CDN.
-loader.config({ monaco })
+const MARKER_OWNER = 'weft'
+const SEVERITY = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info }
 
-if (!monaco.languages.getLanguages().some((l) => l.id === DOTPROMPT_LANGUAGE_ID)) {
-  monaco.languages.register({ id: DOTPROMPT_LANGUAGE_ID, extensions: ['.prompt'], aliases: ['Dotprompt'] })
-  monaco.languages.setMonarchTokensProvider(DOTPROMPT_LANGUAGE_ID, dotpromptLanguage)
-  monaco.languages.setLanguageConfiguration(DOTPROMPT_LANGUAGE_ID, dotpromptConfiguration)
+// Completion reads the names of whichever editor asks, by model URI: one provider serves every prompt editor.
+const variablesByModel = new Map<string, readonly string[]>()
+
+monaco.languages.registerCompletionItemProvider(DOTPROMPT_LANGUAGE_ID, {
+  triggerCharacters: ['{', ' ', '#'],
+  provideCompletionItems(model, position) {
+    const before = model.getValueInRange({ startLineNumber: position.lineNumber, startColumn: 1, endLineNumber: position.lineNumber, endColumn: position.column })
+    const open = before.lastIndexOf('{{')
+    // Only inside an open `{{ … ` on this line, and not in a comment.
+    if (open === -1 || before.indexOf('}}', open) !== -1 || before[open + 2] === '!') return { suggestions: [] }
+    const word = model.getWordUntilPosition(position)
+    const range = { startLineNumber: position.lineNumber, endLineNumber: position.lineNumber, startColumn: word.startColumn, endColumn: word.endColumn }
+    const names = variablesByModel.get(model.uri.toString()) ?? []
+    return {
+      suggestions: names.map((name, i) => ({
+        label: name,
+        kind: monaco.languages.CompletionItemKind.Variable,
+        detail: 'input variable',
+        insertText: name,
+        sortText: String(i).padStart(4, '0'),
+        range,
+      })),
+    }
+  },
+})
+
+function toMarkerData(marker: EditorMarker, model: monaco.editor.ITextModel): monaco.editor.IMarkerData {
+  const line = Math.min(Math.max(1, marker.startLineNumber), model.getLineCount())
+  const endLine = Math.min(Math.max(line, marker.endLineNumber), model.getLineCount())
+  return {
+    severity: SEVERITY[marker.severity],
+    message: marker.message,
+    startLineNumber: line,
+    startColumn: marker.startColumn,
+    endLineNumber: endLine,
+    endColumn: marker.endColumn ?? model.getLineMaxColumn(endLine),
+  }
 }
 
-// Monaco's own themes with the app's background (keep in step with --bg in styles/base.css).
-monaco.editor.defineTheme('weft-light', { base: 'vs', inherit: true, rules: [], colors: { 'editor.background': '#ffffff' } })
-monaco.editor.defineTheme('weft-dark', { base: 'vs-dark', inherit: true, rules: [], colors: { 'editor.background': '#1a1b1e' } })
-
-const OPTIONS: monaco.editor.IStandaloneEditorConstructionOptions = {
-  minimap: { enabled: false },
-  fontSize: 13,
-  lineHeight: 20,
-  // The system monospace stack; no web fonts are shipped or fetched.
-  fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
-  scrollBeyondLastLine: false,
-  wordWrap: 'on',
-  renderLineHighlight: 'line',
-  padding: { top: 8, bottom: 8 },
-  automaticLayout: true,
-  tabSize: 2,
-  fixedOverflowWidgets: true,
+// Puts markers and completion names on whatever model the editor shows (it swaps models by path).
+function syncModel(editor: monaco.editor.IStandaloneCodeEditor | null, markers: CodeEditorProps['markers'], variables: CodeEditorProps['variables']): void {
+  const model = editor?.getModel()
+  if (!model) return
+  variablesByModel.set(model.uri.toString(), variables ?? [])
+  // Lines past the end (the text changed since validation) are clamped, not dropped.
+  monaco.editor.setModelMarkers(model, MARKER_OWNER, (markers ?? []).map((m) => toMarkerData(m, model)))
 }
 
 /** The editor component (default export, for React.lazy). */
-export default function MonacoEditor({ path, value, language, theme, readOnly, ariaLabel, onChange }: CodeEditorProps) {
+export default function MonacoEditor({ path, value, language, theme, readOnly, ariaLabel, onChange, markers, variables }: CodeEditorProps) {
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null)
+  useEffect(() => syncModel(editorRef.current, markers, variables), [path, markers, variables])
+
   return (
     <Editor
       path={path}
@@ -71,12 +72,14 @@ export default function MonacoEditor({ path, value, language, theme, readOnly, a
       language={language}
       theme={theme === 'dark' ? 'weft-dark' : 'weft-light'}
       loading={null}
-      options={{ ...OPTIONS, readOnly: readOnly ?? false, ariaLabel }}
+      options={{ ...EDITOR_OPTIONS, readOnly: readOnly ?? false, ariaLabel }}
       onChange={(next) => onChange?.(next ?? '')}
       // A model left over for this path (same file opened earlier) keeps its old text;
       // the file may have changed since, so the editor starts from `value`.
       onMount={(editor) => {
+        editorRef.current = editor
         if (editor.getValue() !== value) editor.setValue(value)
+        syncModel(editor, markers, variables)
       }}
     />
   )

@@ -1,15 +1,17 @@
 /** Prompts: the project's prompt files on the left, the open one in Monaco on the right. */
-import { useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import { useClient } from '../api/ClientContext'
-import { useResolvedTheme } from '../app/theme'
-import { CodeEditor } from '../editor/CodeEditor'
 import { ObjectList } from '../objects/ObjectList'
 import { useObjects } from '../objects/useObjectsStore'
 import { useProjectStore } from '../project/useProjectStore'
 import { listDraftNames } from '../state/uiState'
+import '../styles/prompts.css'
 import { EmptyState } from '../ui/EmptyState'
-import { DraftNotice } from './DraftNotice'
-import { editPrompt, openPrompt, restoreOpenPrompt, usePromptsStore } from './usePromptsStore'
+import { NewPromptDialog } from './PromptDialogs'
+import { openPrompt, restoreOpenPrompt, usePromptsStore } from './usePromptsStore'
+
+// The editor, checks, preview and history load with the first open prompt, not with the app.
+const PromptWorkbench = lazy(() => import('./PromptWorkbench'))
 
 /** The Prompts section. */
 export function PromptsSection() {
@@ -19,6 +21,7 @@ export function PromptsSection() {
   const openName = usePromptsStore((s) => s.name)
   const openDir = usePromptsStore((s) => s.projectDir)
   const draftNames = useDraftNames(projectDir)
+  const [creating, setCreating] = useState(false)
 
   useEffect(() => {
     if (projectDir && openDir !== projectDir) void restoreOpenPrompt(client, projectDir)
@@ -28,7 +31,13 @@ export function PromptsSection() {
     <section className="section-page" aria-labelledby="section-title">
       <header className="section-header">
         <h1 id="section-title">Prompts</h1>
+        {projectDir && (
+          <button type="button" className="btn btn-small" onClick={() => setCreating(true)}>
+            New prompt
+          </button>
+        )}
       </header>
+      {creating && projectDir && <NewPromptDialog projectDir={projectDir} onClose={() => setCreating(false)} />}
       <div className="split">
         {/* An empty project gets one explanation (in the main pane), not two. */}
         {!(listing.status === 'ready' && listing.objects.length === 0) && (
@@ -52,7 +61,9 @@ export function PromptsSection() {
         )}
         <div className="split-main">
           {openName && openDir === projectDir ? (
-            <PromptPane />
+            <Suspense fallback={<p className="muted pad">Opening {openName}…</p>}>
+              <PromptWorkbench />
+            </Suspense>
           ) : (
             <EmptyState title={listing.objects.length ? 'No prompt open' : 'No prompts yet'}>
               {listing.objects.length ? (
@@ -61,7 +72,7 @@ export function PromptsSection() {
                 <p>
                   Prompts are Dotprompt files — YAML front matter and a Handlebars body — in the project's{' '}
                   <code>prompts/</code> folder. Files you add there appear here, and every save is a version
-                  (<code>weft save prompt:NAME FILE</code> from a terminal).
+                  (<code>weft save prompt:NAME FILE</code> from a terminal). Start one with <strong>New prompt</strong>.
                 </p>
               )}
             </EmptyState>
@@ -69,40 +80,6 @@ export function PromptsSection() {
         </div>
       </div>
     </section>
-  )
-}
-
-function PromptPane() {
-  const name = usePromptsStore((s) => s.name)
-  const status = usePromptsStore((s) => s.status)
-  const error = usePromptsStore((s) => s.error)
-  const text = usePromptsStore((s) => s.text)
-  const theme = useResolvedTheme()
-  if (!name) return null
-  return (
-    <div className="prompt-pane">
-      <div className="pane-toolbar">
-        <span className="pane-title">{name}</span>
-        <span className="pane-path">prompts/{name}.prompt</span>
-      </div>
-      <DraftNotice />
-      {status === 'loading' && <p className="muted pad">Opening {name}…</p>}
-      {status === 'failed' && (
-        <p className="error-text pad" role="alert">
-          Could not open prompts/{name}.prompt: {error}
-        </p>
-      )}
-      {status === 'ready' && (
-        <CodeEditor
-          path={`prompts/${name}.prompt`}
-          value={text}
-          language="dotprompt"
-          theme={theme}
-          ariaLabel={`Prompt ${name}`}
-          onChange={editPrompt}
-        />
-      )}
-    </div>
   )
 }
 

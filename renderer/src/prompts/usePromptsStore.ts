@@ -6,6 +6,7 @@
 import { create } from 'zustand'
 import type { WorkbenchClient } from '../../../common/client'
 import { errorMessage } from '../api/errors'
+import { runSaveTarget } from '../editor/saveTarget'
 import { useNotices } from '../ui/useNotices'
 import { deleteDraft, loadDraft, loadOpenTab, saveDraft, saveOpenTab } from '../state/uiState'
 
@@ -24,6 +25,10 @@ export interface PromptsState {
   draftBase: string | null
   /** A save is in flight. */
   saving: boolean
+  /** The commit-message dialog is open. */
+  saveDialog: boolean
+  /** What the panel beside the editor shows. */
+  panel: 'preview' | 'history'
 }
 
 /** No prompt open. */
@@ -36,6 +41,8 @@ export const INITIAL_PROMPTS_STATE: PromptsState = {
   text: '',
   draftBase: null,
   saving: false,
+  saveDialog: false,
+  panel: 'preview',
 }
 
 /** The prompts store. */
@@ -61,7 +68,8 @@ export async function flushDraft(): Promise<void> {
 export async function openPrompt(client: WorkbenchClient, projectDir: string, name: string): Promise<void> {
   await flushDraft()
   const mine = ++openSequence
-  usePromptsStore.setState({ ...INITIAL_PROMPTS_STATE, projectDir, name, status: 'loading' })
+  // The side panel stays as the user left it when switching prompts.
+  usePromptsStore.setState({ ...INITIAL_PROMPTS_STATE, panel: usePromptsStore.getState().panel, projectDir, name, status: 'loading' })
   void saveOpenTab(projectDir, { kind: 'prompt', name })
   try {
     const [{ content }, draft] = await Promise.all([
@@ -155,23 +163,71 @@ export async function gitBlobId(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
+let editorShown = false
+
+/** The prompt editor says whether it is on screen (the save dialog lives in it). */
+export function setPromptEditorShown(shown: boolean): void {
+  editorShown = shown
+}
+
 /**
- * Saves the draft as a new version. The version the draft started from goes
- * along, so the store refuses (and the draft stays) when someone saved a newer
- * one in the meantime or the file was edited outside Weft.
+ * Ctrl/Cmd+S and the draft notice: asks for a version message, or says there
+ * is nothing to save. Another editor on screen (a model config) saves itself
+ * instead; with no editor on screen the draft is saved with the default message.
  */
-export async function saveOpenPrompt(client: WorkbenchClient): Promise<void> {
+export function saveOpenPrompt(client?: WorkbenchClient): void {
+  if (runSaveTarget()) return
   const state = usePromptsStore.getState()
-  const { projectDir, name, text, draftBase } = state
-  if (!projectDir || !name || state.status !== 'ready' || state.saving) return
-  if (draftBase === null) {
-    useNotices.getState().push('info', `prompt:${name} has no unsaved changes`)
+  if (!state.projectDir || !state.name || state.status !== 'ready' || state.saving) return
+  if (state.draftBase === null) {
+    useNotices.getState().push('info', `prompt:${state.name} has no unsaved changes`)
     return
   }
+  // Typing goes on where it was (the editor) once the dialog closes; Modal cannot know,
+  // as the message field has taken focus by the time it looks.
+  focusBeforeSaveDialog = document.activeElement instanceof HTMLElement ? document.activeElement : null
+  if (!editorShown) {
+    if (client) void commitOpenPrompt(client)
+    return
+  }
+  usePromptsStore.setState({ saveDialog: true })
+}
+
+let focusBeforeSaveDialog: HTMLElement | null = null
+
+/** Puts focus back where it was when the save dialog opened (after the dialog has gone). */
+export function refocusAfterSaveDialog(): void {
+  const target = focusBeforeSaveDialog
+  focusBeforeSaveDialog = null
+  setTimeout(() => target?.isConnected && target.focus(), 0)
+}
+
+/** Closes the commit-message dialog without saving; the draft stays. */
+export function cancelSaveDialog(): void {
+  usePromptsStore.setState({ saveDialog: false })
+}
+
+/**
+ * Saves the draft as a new version with `message`. The version the draft
+ * started from goes along, so the store refuses (and the draft stays) when
+ * someone saved a newer one in the meantime or the file was edited outside Weft.
+ */
+export async function commitOpenPrompt(client: WorkbenchClient, message?: string): Promise<void> {
+  const state = usePromptsStore.getState()
+  const { projectDir, name, text, draftBase } = state
+  usePromptsStore.setState({ saveDialog: false })
+  if (!projectDir || !name || state.status !== 'ready' || state.saving || draftBase === null) return
   await flushDraft()
   usePromptsStore.setState({ saving: true })
   try {
-    const result = await client.call('objects.save', { kind: 'prompt', name, content: text, baseVersion: await gitBlobId(draftBase) })
+    const trimmed = message?.trim()
+    const result = await client.call('objects.save', {
+      kind: 'prompt',
+      name,
+      content: text,
+      baseVersion: await gitBlobId(draftBase),
+      ...(trimmed ? { message: trimmed } : {}),
+    })
     if (usePromptsStore.getState().name !== name) return
     // The store canonicalises (line endings, final newline): show what was saved.
     const saved = (await client.call('objects.read', { kind: 'prompt', name })).content
@@ -184,4 +240,16 @@ export async function saveOpenPrompt(client: WorkbenchClient): Promise<void> {
   } finally {
     usePromptsStore.setState({ saving: false })
   }
+}
+
+/** Creates a prompt from `content` as its first version (refused if the name exists), then opens it. */
+export async function createPrompt(client: WorkbenchClient, projectDir: string, name: string, content: string): Promise<boolean> {
+  try {
+    await client.call('objects.save', { kind: 'prompt', name, content, baseVersion: null, message: `Create prompt:${name}` })
+  } catch (error) {
+    useNotices.getState().push('error', `Not created: ${errorMessage(error)}`)
+    return false
+  }
+  await openPrompt(client, projectDir, name)
+  return true
 }

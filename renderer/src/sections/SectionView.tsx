@@ -1,6 +1,7 @@
 /** Which component shows each section, with the wording of the sections not built yet. */
 import type { SectionId } from '../../../common/commands'
 import { LazyDatasetsSection } from '../datasets/LazyDatasetsSection'
+import { PlaygroundSection } from '../models/PlaygroundSection'
 import { PromptsSection } from '../prompts/PromptsSection'
 import { ObjectFilesSection } from './ObjectFilesSection'
 import { PlaceholderSection } from './PlaceholderSection'
@@ -13,13 +14,7 @@ export function SectionView({ section }: { section: SectionId }) {
     case 'datasets':
       return <LazyDatasetsSection />
     case 'playground':
-      return (
-        <ObjectFilesSection
-          title="Playground"
-          intro="Run a prompt against one or more model configs side by side — coming with LLM providers. The model configs it will use are the project's files below (provider, model and parameters; never secrets)."
-          groups={[{ kind: 'model', label: 'Model configs' }]}
-        />
-      )
+      return <PlaygroundSection />
     case 'traces':
       return (
         <PlaceholderSection title="Traces" emptyTitle="No traces yet">

@@ -1,0 +1,73 @@
+/** The Playground: the project's model configs, one open in a form and its YAML. Running prompts comes with providers. */
+import { lazy, Suspense, useEffect } from 'react'
+import { useClient } from '../api/ClientContext'
+import { ObjectList } from '../objects/ObjectList'
+import { useObjects } from '../objects/useObjectsStore'
+import { useProjectStore } from '../project/useProjectStore'
+import '../styles/prompts.css'
+import { EmptyState } from '../ui/EmptyState'
+import './modelDrafts'
+import { openModel, reloadOpenModel, resetModel, useModelStore } from './useModelStore'
+
+// The form, YAML reader and Monaco load when a config is opened.
+const ModelConfigEditor = lazy(() => import('./ModelConfigEditor'))
+
+/** The Playground section. */
+export function PlaygroundSection() {
+  const client = useClient()
+  const projectDir = useProjectStore((s) => s.project?.dir ?? null)
+  const listing = useObjects('model', projectDir)
+  const openName = useModelStore((s) => (s.projectDir === projectDir ? s.name : null))
+  const openDir = useModelStore((s) => s.projectDir)
+
+  // Another project: the open config belonged to the previous one.
+  useEffect(() => {
+    if (openDir && openDir !== projectDir) resetModel()
+  }, [openDir, projectDir])
+  // A save here or a change from outside: show the file as it is now (edits in progress are kept).
+  useEffect(() => client.on('objects.changed', ({ kinds }) => kinds.includes('model') && void reloadOpenModel(client)), [client])
+
+  return (
+    <section className="section-page" aria-labelledby="section-title">
+      <header className="section-header">
+        <h1 id="section-title">Playground</h1>
+      </header>
+      <div className="split">
+        <nav className="split-list" aria-label="Model configs">
+          <h2 className="file-group-title pad-small">
+            Model configs <span className="file-group-folder">models/</span>
+          </h2>
+          {listing.status === 'loading' && <p className="muted pad">Loading…</p>}
+          {listing.status === 'failed' && (
+            <p className="error-text pad" role="alert">
+              Could not list models/: {listing.error}
+            </p>
+          )}
+          {listing.status === 'ready' && listing.objects.length === 0 && <p className="muted pad">No .yaml or .yml files in models/ yet.</p>}
+          {listing.objects.length > 0 && (
+            <ObjectList
+              objects={listing.objects}
+              label="Model configs files"
+              selectedName={openName}
+              onOpen={(entry) => projectDir && void openModel(client, projectDir, entry.name)}
+            />
+          )}
+        </nav>
+        <div className="split-main">
+          {openName ? (
+            <Suspense fallback={<p className="muted pad">Opening {openName}…</p>}>
+              <ModelConfigEditor />
+            </Suspense>
+          ) : (
+            <EmptyState title="No model config open">
+              <p>
+                Model configs say which provider and model to call, with what parameters — never secrets. Open one on the left to edit it as a
+                form or as YAML; every save is a version. Running a prompt against several configs side by side comes with LLM providers.
+              </p>
+            </EmptyState>
+          )}
+        </div>
+      </div>
+    </section>
+  )
+}
