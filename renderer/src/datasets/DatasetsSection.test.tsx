@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, test } from 'vitest'
 import { WeftError } from '../../../common/errors'
 import { renderApp, resetAppState } from '../test/renderApp'
 import { createFakeClient, entry } from '../test/fakeClient'
-import { gitBlobId } from './draftFormat'
+import { gitBlobId } from '../state/gitBlobId'
 import { closeDataset } from './datasetActions'
 
 const TEXT = '{"id":"a","q":"one"}\n{"id":"b","q":"two"}\n'

@@ -4,7 +4,7 @@ import { db } from '../state/db'
 import { loadDraft } from '../state/uiState'
 import { createFakeClient, type FakeClient } from '../test/fakeClient'
 import { draftsSettled, openDataset, refreshIfClean, saveDataset } from './datasetActions'
-import { gitBlobId } from './draftFormat'
+import { gitBlobId } from '../state/gitBlobId'
 import { redo, setCell, setView, undo, useDatasetStore } from './useDatasetStore'
 
 const DIR = '/home/me/support-bot'

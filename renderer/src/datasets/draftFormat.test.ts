@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { decodeDraft, encodeDigestBase, encodeEdits, gitBlobId } from './draftFormat'
+import { decodeDraft, encodeDigestBase, encodeEdits } from './draftFormat'
+import { gitBlobId } from '../state/gitBlobId'
 
 describe('dataset drafts', () => {
   test('edits round-trip with their version; anything else is whole text', () => {

@@ -38,13 +38,3 @@ export function decodeDraft(content: string, base: string): DecodedDraft {
   return { form: 'text', text: content, baseText: base }
 }
 
-/** The git blob id of a text: a version's digest, so a whole-text draft knows which version it began from. */
-export async function gitBlobId(text: string): Promise<string> {
-  const body = new TextEncoder().encode(text)
-  const header = new TextEncoder().encode(`blob ${body.length}\0`)
-  const bytes = new Uint8Array(header.length + body.length)
-  bytes.set(header)
-  bytes.set(body, header.length)
-  const digest = await crypto.subtle.digest('SHA-1', bytes)
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
-}

@@ -9,7 +9,7 @@
 import { create } from 'zustand'
 import type { WorkbenchClient } from '../../../common/client'
 import { errorMessage } from '../api/errors'
-import { gitBlobId } from '../prompts/usePromptsStore'
+import { gitBlobId } from '../state/gitBlobId'
 import { deleteDraft, loadDraft, saveDraft } from '../state/uiState'
 import { useNotices } from '../ui/useNotices'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { gitBlobId } from './usePromptsStore'
+import { gitBlobId } from '../state/gitBlobId'
 
 describe('gitBlobId', () => {
   it('matches `git hash-object` (the store uses it as the version digest)', async () => {

@@ -9,6 +9,7 @@ import { errorMessage } from '../api/errors'
 import { runSaveTarget } from '../editor/saveTarget'
 import { useNotices } from '../ui/useNotices'
 import { deleteDraft, loadDraft, loadOpenTab, saveDraft, saveOpenTab } from '../state/uiState'
+import { gitBlobId } from '../state/gitBlobId'
 
 /** The prompt editor's state. */
 export interface PromptsState {
@@ -152,16 +153,6 @@ export function resetPrompts(): void {
   usePromptsStore.setState({ ...INITIAL_PROMPTS_STATE })
 }
 
-/** Git's blob id of a text: the version digest the store gives the same content. */
-export async function gitBlobId(text: string): Promise<string> {
-  const body = new TextEncoder().encode(text)
-  const header = new TextEncoder().encode(`blob ${body.length}\0`)
-  const bytes = new Uint8Array(header.length + body.length)
-  bytes.set(header)
-  bytes.set(body, header.length)
-  const digest = await crypto.subtle.digest('SHA-1', bytes)
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 let editorShown = false
 
@@ -253,3 +244,4 @@ export async function createPrompt(client: WorkbenchClient, projectDir: string, 
   await openPrompt(client, projectDir, name)
   return true
 }
+
