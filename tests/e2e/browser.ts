@@ -296,3 +296,18 @@ export async function screenshotFailure(page: Page | undefined, testName: string
   const file = await saveScreenshot(page, testName, 'failures')
   if (file) console.error(`screenshot of the failure: ${path.relative(REPO_ROOT, file)}`)
 }
+
+/**
+ * Ends a test's browser session the same way in every suite: a screenshot when
+ * the test failed, close, fail on any request that left 127.0.0.1, and return
+ * the page errors that are not expected. Chromium logs every non-2xx response
+ * as a console error, so a test that provokes a refusal on purpose names the
+ * statuses it expects.
+ */
+export async function endSession(session: Session, task: { name: string; result?: { state?: string } }, expectedStatuses: readonly number[] = []): Promise<string[]> {
+  const failed = task.result?.state === 'fail' || session.requests.foreign.length > 0
+  if (failed) await screenshotFailure(session.page, task.name)
+  await session.close()
+  session.requests.assertLocalOnly()
+  return session.errors.filter((e) => !expectedStatuses.some((status) => e.includes(`status of ${status}`)))
+}

@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { REPO_ROOT, assertBuilt, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, screenshotFailure, startWebMode, waitForReady, type Session, type WebMode } from './browser'
+import { REPO_ROOT, assertBuilt, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, endSession, startWebMode, waitForReady, type Session, type WebMode } from './browser'
 
 let browser: Browser
 let session: Session | undefined
@@ -38,12 +38,8 @@ afterAll(async () => {
 afterEach(async (context) => {
   const current = session
   session = undefined
-  if (!current) return
-  if (context.task.result?.state === 'fail') await screenshotFailure(current.page, context.task.name)
-  await current.close()
-  current.requests.assertLocalOnly()
-  // The refused import is a 4xx the test provokes; Chromium logs every non-2xx response.
-  expect(current.errors.filter((e) => !/status of 4\d\d/.test(e)), 'errors in the page').toEqual([])
+  // Refused imports and saves are 4xx responses the tests provoke.
+  if (current) expect(await endSession(current, context.task, [400, 404, 409, 422]), 'errors in the page').toEqual([])
 })
 
 async function openDatasets(): Promise<Page> {

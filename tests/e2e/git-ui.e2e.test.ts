@@ -10,7 +10,7 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { startGitServer, type GitServer } from '../node/gitServer'
-import { REPO_ROOT, assertBuilt, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, screenshotFailure, startWebMode, waitForReady, type Session, type WebMode } from './browser'
+import { REPO_ROOT, assertBuilt, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, endSession, startWebMode, waitForReady, type Session, type WebMode } from './browser'
 
 let browser: Browser
 let session: Session | undefined
@@ -51,10 +51,7 @@ afterEach(async (context) => {
   const current = session
   session = undefined
   if (!current) return
-  if (context.task.result?.state === 'fail') await screenshotFailure(current.page, context.task.name)
-  await current.close()
-  current.requests.assertLocalOnly()
-  const unexpected = current.errors.filter((e) => !expectedStatuses.some((status) => e.includes(`status of ${status}`)))
+  const unexpected = await endSession(current, context.task, expectedStatuses)
   expectedStatuses = []
   if (unexpected.length > 0) console.error(`weft serve said:\n${server.output().slice(-4000)}`)
   expect(unexpected, 'errors in the page').toEqual([])

@@ -14,7 +14,7 @@ import {
   openSession,
   removeDir,
   saveScreenshot,
-  screenshotFailure,
+  endSession,
   startWebMode,
   waitForReady,
   type Session,
@@ -49,14 +49,8 @@ afterAll(async () => {
 afterEach(async (context) => {
   const current = session
   session = undefined
-  if (!current) return
-  if (context.task.result?.state === 'fail') await screenshotFailure(current.page, context.task.name)
-  await current.close()
-  current.requests.assertLocalOnly()
-  // Chromium logs every non-2xx response; a refusal the test provoked on purpose is not a bug.
-  const unexpected = current.errors.filter((e) => !expectedStatuses.some((status) => e.includes(`status of ${status}`)))
+  if (current) expect(await endSession(current, context.task, expectedStatuses), 'errors in the page').toEqual([])
   expectedStatuses = []
-  expect(unexpected, 'errors in the page').toEqual([])
 })
 
 /** HTTP statuses the current test provokes on purpose. */

@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { REPO_ROOT, assertBuilt, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, screenshotFailure, startWebMode, waitForReady, type Session, type WebMode } from './browser'
+import { REPO_ROOT, assertBuilt, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, endSession, startWebMode, waitForReady, type Session, type WebMode } from './browser'
 
 let browser: Browser
 let session: Session | undefined
@@ -37,12 +37,8 @@ afterAll(async () => {
 afterEach(async (context) => {
   const current = session
   session = undefined
-  if (!current) return
-  if (context.task.result?.state === 'fail') await screenshotFailure(current.page, context.task.name)
-  await current.close()
-  current.requests.assertLocalOnly()
-  // The refused secret is a 422 the test provokes; Chromium logs every non-2xx response.
-  expect(current.errors.filter((e) => !e.includes('status of 422')), 'errors in the page').toEqual([])
+  // The refused secret is a 422 the test provokes.
+  if (current) expect(await endSession(current, context.task, [422]), 'errors in the page').toEqual([])
 })
 
 // Monaco renders spaces as non-breaking ones.
