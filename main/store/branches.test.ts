@@ -6,6 +6,7 @@ import git from 'isomorphic-git'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WeftError } from '../../common/errors'
 import { aheadBehind, changedPaths, createBranch, deleteBranch, listBranches, switchBranch, validateBranchName } from './branches'
+import { caught } from '../../common/testing'
 
 const author = { name: 'Test', email: 'test@example.com', timestamp: 1_700_000_000, timezoneOffset: 0 }
 let dir: string
@@ -31,15 +32,6 @@ async function commit(files: Record<string, string | null>, message = 'save'): P
 const read = (filepath: string) => fs.readFileSync(path.join(dir, filepath), 'utf8')
 const write = (filepath: string, text: string) => fs.writeFileSync(path.join(dir, filepath), text)
 
-async function caught(promise: Promise<unknown>): Promise<WeftError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof WeftError) return error
-    throw error
-  }
-  throw new Error('expected a WeftError')
-}
 
 describe('branch names', () => {
   it.each(['feature/x', 'v1.2', 'exp-2024_01', 'a/b/c'])('accepts %s', (name) => expect(() => validateBranchName(name)).not.toThrow())

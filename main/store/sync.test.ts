@@ -4,7 +4,6 @@ import os from 'node:os'
 import path from 'node:path'
 import git from 'isomorphic-git'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { WeftError } from '../../common/errors'
 import { startGitServer, type GitServer } from '../../tests/node/gitServer'
 import { getToken } from './credentials'
 import {
@@ -19,6 +18,7 @@ import {
   removeRemote,
   unionLabelLines,
 } from './sync'
+import { caught } from '../../common/testing'
 
 const TOKEN = 'tok-3f9a2c'
 const author = { name: 'Test', email: 'test@example.com' }
@@ -46,15 +46,6 @@ async function commit(dir: string, files: Record<string, string>, message = 'sav
 const read = (dir: string, filepath: string) => fs.readFileSync(path.join(dir, filepath), 'utf8')
 const head = (dir: string) => git.resolveRef({ fs, dir, ref: 'HEAD' })
 
-async function caught(promise: Promise<unknown>): Promise<WeftError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof WeftError) return error
-    throw error
-  }
-  throw new Error('expected a WeftError')
-}
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-sync-'))

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { WeftError } from '../../../common/errors'
 import { canonicalizeDataset, formatJsonl, MAX_LINE_BYTES, parseJsonl } from './dataset'
+import { failure } from '../../../common/testing'
 
 const FILE = 'datasets/tickets.jsonl'
 
-function failure(fn: () => unknown): WeftError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof WeftError) return error
-    throw error
-  }
-  throw new Error('expected a failure')
-}
 
 describe('parseJsonl', () => {
   it('reads one object per line, ignoring one final newline', () => {

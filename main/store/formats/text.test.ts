@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { WeftError } from '../../../common/errors'
 import { decodeUtf8, normalizeText, objectNameOf } from './text'
+import { failure } from '../../../common/testing'
 
-function failure(fn: () => unknown): WeftError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof WeftError) return error
-    throw error
-  }
-  throw new Error('expected a failure')
-}
 
 describe('normalizeText', () => {
   it('makes CRLF and CR into LF, drops a BOM, and ends with exactly one newline', () => {

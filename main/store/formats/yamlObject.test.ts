@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { WeftError } from '../../../common/errors'
 import { canonicalizeYamlObject, parseYamlObject } from './yamlObject'
+import { failure } from '../../../common/testing'
 
 const KEY = ['sk-', 'proj-', 'Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56'].join('')
 
-function failure(fn: () => unknown): WeftError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof WeftError) return error
-    throw error
-  }
-  throw new Error('expected a failure')
-}
 
 describe('canonicalizeYamlObject', () => {
   it('keeps comments and key order; normalises line endings', () => {
