@@ -158,7 +158,12 @@ export function createRepoHandlers(ctx: RepoHandlerContext): Pick<Handlers, Repo
       if (result.status === 'fast-forward' || result.status === 'merged') await ctx.changed('all')
       return result
     },
-    'sync.push': async ({ remote, branch }) => push({ dir: await dirOf(), remote, branch, userDataDir: ctx.userDataDir }),
+    'sync.push': async ({ remote, branch }) => {
+      const result = await push({ dir: await dirOf(), remote, branch, userDataDir: ctx.userDataDir })
+      // Ahead/behind changed: every window refreshes its status bar.
+      if (result.status === 'pushed') await ctx.changed([])
+      return result
+    },
     'repo.maintain': async ({ useGitCli }) => maintainRepository({ dir: await dirOf(), useGitCli }),
   }
 }
