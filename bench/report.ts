@@ -1,12 +1,19 @@
 /**
  * Prints benchmark figures in one format — `name: 12.3 ms (target ≤ 20 ms,
- * 0.62×; git CLI 15.1 ms)` — and collects them into bench/results/store.json.
+ * 0.62×; git CLI 15.1 ms)` — and collects them into bench/results/figures.json.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 
-const results: Record<string, unknown> = {}
-const RESULTS_FILE = path.join(import.meta.dirname, 'results', 'store.json')
+const RESULTS_FILE = path.join(import.meta.dirname, 'results', 'figures.json')
+// Each bench file runs in its own worker: merge into what the others wrote this run.
+const results: Record<string, unknown> = (() => {
+  try {
+    return JSON.parse(fs.readFileSync(RESULTS_FILE, 'utf8')) as Record<string, unknown>
+  } catch {
+    return {}
+  }
+})()
 
 /** The median of some numbers. */
 export function median(values: readonly number[]): number {

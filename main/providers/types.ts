@@ -41,6 +41,8 @@ export interface ProviderRequest {
   responseFormat?: { type: 'text' } | { type: 'json'; schema?: Record<string, unknown> }
   /** OpenAI-compatible servers (Ollama, vLLM, LM Studio, llama.cpp, OpenRouter). */
   baseUrl?: string
+  /** Env var holding the key, from the model config's `api_key_env`; never part of the cache key. */
+  apiKeyEnv?: string
 }
 
 /** Token counts; absent when the provider did not say. */
@@ -61,7 +63,7 @@ export interface ProviderResponse {
   /** Time to the first token, when streamed. */
   firstTokenMs?: number
   cached: boolean
-  error: { code: 'auth' | 'rate_limit' | 'server' | 'timeout' | 'network' | 'bad_response' | 'cancelled' | 'invalid_request'; message: string; status?: number } | null
+  error: { code: 'auth' | 'rate_limit' | 'server' | 'timeout' | 'network' | 'bad_response' | 'cancelled' | 'invalid_request'; message: string; status?: number; retryAfterMs?: number } | null
 }
 
 /** A piece of a streamed answer. */
