@@ -21,6 +21,7 @@ import {
   VersionViewSchema,
 } from './schemas/store'
 import { ObjectDiffSchema } from './schemas/diff'
+import { RunResultSchema } from './schemas/run'
 import {
   BranchInfoSchema,
   BranchNameSchema,
@@ -284,6 +285,28 @@ export const operations = {
     request: z.object({ useGitCli: z.boolean().optional() }).strict(),
     response: MaintenanceResultSchema,
   }),
+  'models.run': operation({
+    summary: 'Runs a prompt version (or unsaved text) against a model config with variables; streams text as run.delta events when stream is set.',
+    request: z
+      .object({
+        prompt: RefTextSchema.optional(),
+        content: z.string().max(1024 * 1024).optional(),
+        model: RefTextSchema,
+        variables: z.record(z.string(), z.unknown()).default({}),
+        stream: z.boolean().optional(),
+        cache: z.boolean().optional(),
+        /** Chosen by the caller so it can cancel and match run.delta events. */
+        runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (at most 64)').optional(),
+      })
+      .strict()
+      .refine((r) => (r.prompt === undefined) !== (r.content === undefined), { message: 'give either prompt or content', path: ['prompt'] }),
+    response: RunResultSchema,
+  }),
+  'models.cancel': operation({
+    summary: 'Stops a run in flight (its result comes back with finishReason cancelled).',
+    request: z.object({ runId: z.string().min(1).max(64) }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  }),
 } as const
 
 /** Names of all operations. */
@@ -324,6 +347,8 @@ export const events = {
   'objects.changed': z.object({ kinds: z.array(ObjectKindSchema) }),
   /** Progress of long-running work. */
   progress: ProgressEventSchema,
+  /** Text a streaming run produced. */
+  'run.delta': z.object({ runId: z.string(), text: z.string() }),
   /** A command from outside the renderer, e.g. the native menu. */
   'app.command': z.object({ command: z.string() }),
 } as const

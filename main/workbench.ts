@@ -16,6 +16,9 @@ import { canonicalize } from './store/formats'
 import { openObjectStore, type ObjectStore } from './store/store'
 import { createStoreHandlers } from './storeHandlers'
 import { createRepoHandlers } from './repoHandlers'
+import { createRunHandlers, type RunHandlerContext } from './runHandlers'
+import { envSecretSource } from './providers/secrets'
+import type { SecretSource } from './providers/types'
 import { cloneRepository } from './store/sync'
 import { maintainRepository, needsMaintenance } from './store/maintenance'
 import { initProject, inspectProject, resolveDir } from './project/project'
@@ -52,6 +55,10 @@ export interface WorkbenchOptions {
   autoMaintain?: boolean
   /** Loose objects that trigger background maintenance (default: the store's threshold). */
   maintenanceThreshold?: number
+  /** Where API keys come from (default: the environment; the desktop passes the OS keychain). */
+  secrets?: SecretSource
+  /** Provider layer options (tests: retry policy, clock). */
+  providerOptions?: RunHandlerContext['providerOptions']
 }
 
 /** The workbench: the contract's implementation plus events. */
@@ -193,6 +200,12 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     'project.forget': async ({ dir }) => ({ projects: await recent.forget(resolveDir(dir, cwd)) }),
     'objects.read': async ({ kind, name }) => readObject(requireProject().dir, kind, name),
     ...createStoreHandlers({ store: requireStore, changed: storeChanged }),
+    ...createRunHandlers({
+      store: requireStore,
+      emit: (event) => emit('run.delta', event),
+      secrets: options.secrets ?? envSecretSource(),
+      providerOptions: options.providerOptions,
+    }),
     ...createRepoHandlers({
       store: requireStore,
       changed: storeChanged,

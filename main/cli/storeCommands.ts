@@ -12,6 +12,22 @@ type Opts = { project?: string; json?: boolean }
 
 const when = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')
 
+/** `--var key=value` pairs as variables; a value that is valid JSON is parsed, else it is text. */
+function parseVars(pairs: readonly string[] = []): Record<string, unknown> {
+  const variables: Record<string, unknown> = {}
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=')
+    if (eq < 1) throw new WeftError('INVALID_REQUEST', `--var takes key=value, got "${pair}"`)
+    const raw = pair.slice(eq + 1)
+    try {
+      variables[pair.slice(0, eq)] = JSON.parse(raw)
+    } catch {
+      variables[pair.slice(0, eq)] = raw
+    }
+  }
+  return variables
+}
+
 /** Adds the store commands to the program. */
 export function registerStoreCommands(program: Command, ctx: CliContext): void {
   const { io } = ctx
@@ -92,17 +108,7 @@ export function registerStoreCommands(program: Command, ctx: CliContext): void {
     .option('--var <key=value...>', 'a variable (value parsed as JSON when it is valid JSON, else taken as text)')
     .action((ref: string, opts: Opts & { var?: string[] }) =>
       ctx.withProject(opts.project, async (wb) => {
-        const variables: Record<string, unknown> = {}
-        for (const pair of opts.var ?? []) {
-          const eq = pair.indexOf('=')
-          if (eq < 1) throw new WeftError('INVALID_REQUEST', `--var takes key=value, got "${pair}"`)
-          const raw = pair.slice(eq + 1)
-          try {
-            variables[pair.slice(0, eq)] = JSON.parse(raw)
-          } catch {
-            variables[pair.slice(0, eq)] = raw
-          }
-        }
+        const variables = parseVars(opts.var)
         const result = (await wb.callRaw('prompts.render', { ref, variables })) as {
           messages: Array<{ role: string; content: string }>
           missing: string[]
@@ -115,6 +121,36 @@ export function registerStoreCommands(program: Command, ctx: CliContext): void {
             ...(result.unexpected.length ? [`unexpected variables: ${result.unexpected.join(', ')}`] : []),
           ].join('\n'),
         )
+      }),
+    )
+
+  projectOptions(program.command('run').description('Run a prompt version against a model config and print the output and usage (keys come from the environment).'))
+    .argument('<prompt>', 'prompt reference, e.g. prompt:summarize@production')
+    .requiredOption('--model <ref>', 'model config reference, e.g. model:fast')
+    .option('--var <key=value...>', 'a variable (value parsed as JSON when it is valid JSON, else taken as text)')
+    .option('--stream', 'print the output as it arrives')
+    .option('--no-cache', 'ask the model even when an identical request is cached')
+    .action((ref: string, opts: Opts & { model: string; var?: string[]; stream?: boolean; cache?: boolean }) =>
+      ctx.withProject(opts.project, async (wb) => {
+        const runId = `cli-${process.pid}-${Date.now()}`
+        const stop = opts.stream && !opts.json ? wb.on('run.delta', (d) => d.runId === runId && io.out(d.text)) : () => {}
+        try {
+          const result = (await wb.callRaw('models.run', { prompt: ref, model: opts.model, variables: parseVars(opts.var), stream: Boolean(opts.stream), cache: opts.cache !== false, runId })) as {
+            response: { output: string; usage: { inputTokens: number; outputTokens: number } | null; costUsd: number | null; latencyMs: number; cached: boolean; error: { code: string; message: string } | null }
+          }
+          const r = result.response
+          if (opts.json) return print(io, true, result, () => '')
+          if (!opts.stream) io.out(r.output)
+          const usage = r.usage ? `${r.usage.inputTokens} in / ${r.usage.outputTokens} out tokens` : 'tokens unknown'
+          const cost = r.costUsd === null ? 'cost unknown' : `$${r.costUsd.toFixed(6)}`
+          io.err(`\n${usage} · ${cost} · ${Math.round(r.latencyMs)} ms${r.cached ? ' · cached' : ''}\n`)
+          if (r.error) {
+            io.err(`weft: the model call failed (${r.error.code}): ${r.error.message}\n`)
+            ctx.setExitCode(1)
+          }
+        } finally {
+          stop()
+        }
       }),
     )
 

@@ -159,6 +159,10 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['sync.push', { remote: 'origin' }],
   ['sync.pull', { remote: 'origin' }],
   ['repo.maintain', { useGitCli: false }],
+  // Runs whose outcome does not depend on timing (a successful run's latency would differ per side).
+  ['models.run', { prompt: 'prompt:summarize', model: 'model:nope', variables: { ticket: 'x' } }],
+  ['models.run', { prompt: 'prompt:summarize', model: 'model:offline', variables: {} }],
+  ['models.cancel', { runId: 'not-running' }],
 ]
 
 /** One invalid request for every operation; the suite fails when an operation lacks one. */
@@ -201,6 +205,8 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'sync.pull': { request: { remote: 3 }, field: 'remote' },
   'sync.push': { request: { force: true }, field: '' },
   'repo.maintain': { request: { useGitCli: 'no' }, field: 'useGitCli' },
+  'models.run': { request: { model: 'model:x' }, field: 'prompt' },
+  'models.cancel': { request: {}, field: 'runId' },
 }
 
 describe('contract: in-process, HTTP and IPC agree', () => {

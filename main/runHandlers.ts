@@ -1,0 +1,61 @@
+/**
+ * models.run / models.cancel: the provider layer behind the workbench API.
+ * One provider layer per project (its cache and prices.yaml live there);
+ * streamed text goes out as run.delta events so every transport streams.
+ */
+import crypto from 'node:crypto'
+import type { EventOf } from '../common/contract'
+import type { Handlers } from '../common/dispatch'
+import { WeftError } from '../common/errors'
+import { parseRef } from '../common/refs'
+import { createProviders, type Providers } from './providers/registry'
+import { runPrompt } from './providers/runPrompt'
+import type { SecretSource } from './providers/types'
+import type { ObjectStore } from './store/store'
+
+/** What the run handlers need from the workbench. */
+export interface RunHandlerContext {
+  store(): Promise<ObjectStore>
+  emit(event: EventOf<'run.delta'>): void
+  /** Where API keys come from: the environment in CLI and web mode, the OS keychain on desktop. */
+  secrets: SecretSource
+  /** Extra options for the provider layer (tests: fast retries, fake vendors). */
+  providerOptions?: Partial<Parameters<typeof createProviders>[0]>
+}
+
+/** Handlers for models.run and models.cancel. */
+export function createRunHandlers(ctx: RunHandlerContext): Pick<Handlers, 'models.run' | 'models.cancel'> {
+  let providers: { dir: string; layer: Providers } | null = null
+  const running = new Map<string, AbortController>()
+
+  const providersFor = (dir: string): Providers => {
+    if (providers?.dir !== dir) providers = { dir, layer: createProviders({ secrets: ctx.secrets, projectDir: dir, ...ctx.providerOptions }) }
+    return providers.layer
+  }
+
+  return {
+    'models.run': async ({ prompt, content, model, variables, stream, cache, runId }) => {
+      const store = await ctx.store()
+      const id = runId ?? crypto.randomUUID()
+      if (running.has(id)) throw new WeftError('CONFLICT', `Run ${id} is already running; choose another runId`, [{ path: 'runId', message: 'already running' }])
+      const controller = new AbortController()
+      running.set(id, controller)
+      try {
+        const result = await runPrompt(
+          store,
+          providersFor(store.dir),
+          { prompt: content !== undefined ? { content } : parseRef(prompt!, 'prompt'), model: parseRef(model, 'model'), variables },
+          { signal: controller.signal, ...(cache === false ? { cache: false } : {}), ...(stream ? { onText: (text) => ctx.emit({ runId: id, text }) } : {}) },
+        )
+        return { runId: id, ...result }
+      } finally {
+        running.delete(id)
+      }
+    },
+    'models.cancel': async ({ runId }) => {
+      const controller = running.get(runId)
+      controller?.abort()
+      return { cancelled: Boolean(controller) }
+    },
+  }
+}
