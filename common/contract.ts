@@ -307,6 +307,24 @@ export const operations = {
     request: z.object({ runId: z.string().min(1).max(64) }).strict(),
     response: z.object({ cancelled: z.boolean() }),
   }),
+  'secrets.status': operation({
+    summary: 'Which API keys are available and from where (environment or OS keychain) — never their values.',
+    request: z.object({ names: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/)).max(50).optional() }).strict(),
+    response: z.object({
+      keychain: z.boolean(),
+      keys: z.array(z.object({ name: z.string(), source: z.enum(['environment', 'keychain']).nullable() })),
+    }),
+  }),
+  'secrets.set': operation({
+    summary: 'Stores an API key in the OS keychain (desktop only; elsewhere keys come from environment variables).',
+    request: z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be a variable-like name such as OPENAI_API_KEY'), value: z.string().min(1).max(8192) }).strict(),
+    response: z.object({ name: z.string() }),
+  }),
+  'secrets.remove': operation({
+    summary: 'Removes an API key from the OS keychain (desktop only).',
+    request: z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/) }).strict(),
+    response: z.object({ name: z.string() }),
+  }),
 } as const
 
 /** Names of all operations. */

@@ -13,6 +13,7 @@ import { createWorkbench, type Workbench } from './workbench'
 import { isVisibleOn, loadWindowState, saveWindowState } from './desktop/windowState'
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './desktop/appProtocol'
 import { isAppUrl } from './desktop/appUrl'
+import { createSafeStorageKeychain } from './desktop/keychain'
 
 app.setName('Weft')
 registerAppScheme()
@@ -135,6 +136,7 @@ async function start(): Promise<void> {
     host: 'desktop',
     version: app.getVersion(),
     services: {
+      keychain: createSafeStorageKeychain(app.getPath('userData')),
       async pickFile(title, extensions) {
         const options = {
           title: title ?? 'Choose a File',

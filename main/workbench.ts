@@ -17,7 +17,7 @@ import { openObjectStore, type ObjectStore } from './store/store'
 import { createStoreHandlers } from './storeHandlers'
 import { createRepoHandlers } from './repoHandlers'
 import { createRunHandlers, type RunHandlerContext } from './runHandlers'
-import { envSecretSource } from './providers/secrets'
+import { DEFAULT_KEY_NAMES, chainSecretSources, envSecretSource, type Keychain } from './providers/secrets'
 import type { SecretSource } from './providers/types'
 import { cloneRepository } from './store/sync'
 import { maintainRepository, needsMaintenance } from './store/maintenance'
@@ -31,6 +31,8 @@ import { packageRoot } from './paths'
 export interface HostServices {
   pickDirectory?: (title?: string) => Promise<string | null>
   pickFile?: (title?: string, extensions?: string[]) => Promise<string | null>
+  /** The OS keychain for API keys (desktop only). */
+  keychain?: Keychain
 }
 
 /** Options for {@link createWorkbench}. */
@@ -158,6 +160,11 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     return project
   }
 
+  // Keys: the environment first (CLI, web mode, CI), then the desktop's keychain.
+  const envSecrets = envSecretSource()
+  const keychain = options.services?.keychain
+  const secrets = options.secrets ?? chainSecretSources(envSecrets, keychain ? (name) => keychain.get(name) : undefined)
+
   const handlers: Handlers = {
     'app.info': async () => ({
       name: 'Weft' as const,
@@ -175,6 +182,25 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       const pick = options.services?.pickFile
       if (!pick) throw new WeftError('UNSUPPORTED', 'This host has no file picker; upload the file instead')
       return { file: await pick(title, extensions) }
+    },
+    'secrets.status': async ({ names }) => {
+      const known = new Set([...Object.values(DEFAULT_KEY_NAMES), ...(names ?? []), ...(keychain ? await keychain.names() : [])])
+      const keys = []
+      for (const name of [...known].sort()) {
+        const source = (await envSecrets(name)) ? ('environment' as const) : keychain && (await keychain.get(name)) ? ('keychain' as const) : null
+        keys.push({ name, source })
+      }
+      return { keychain: Boolean(keychain), keys }
+    },
+    'secrets.set': async ({ name, value }) => {
+      if (!keychain) throw new WeftError('UNSUPPORTED', `Keys are read from environment variables here: set ${name} in the environment of weft`)
+      await keychain.set(name, value)
+      return { name }
+    },
+    'secrets.remove': async ({ name }) => {
+      if (!keychain) throw new WeftError('UNSUPPORTED', `Keys are read from environment variables here: unset ${name} in the environment of weft`)
+      await keychain.remove(name)
+      return { name }
     },
     'project.current': async () => ({ project }),
     'project.open': async ({ dir }) => ({ project: await setProject(await inspectProject(resolveDir(dir, cwd))) }),
@@ -203,7 +229,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...createRunHandlers({
       store: requireStore,
       emit: (event) => emit('run.delta', event),
-      secrets: options.secrets ?? envSecretSource(),
+      secrets,
       providerOptions: options.providerOptions,
     }),
     ...createRepoHandlers({

@@ -54,3 +54,22 @@ export function redact<T>(value: T, secrets: readonly string[] = []): T {
   }
   return walk(value) as T
 }
+
+/** The first source that has the key wins (environment first, then the desktop's keychain). */
+export function chainSecretSources(...sources: ReadonlyArray<SecretSource | undefined>): SecretSource {
+  return async (name) => {
+    for (const source of sources) {
+      const value = source ? await source(name) : undefined
+      if (value) return value
+    }
+    return undefined
+  }
+}
+
+/** A place to keep keys outside the project: the OS keychain in the desktop app. */
+export interface Keychain {
+  get(name: string): Promise<string | undefined>
+  set(name: string, value: string): Promise<void>
+  remove(name: string): Promise<void>
+  names(): Promise<string[]>
+}

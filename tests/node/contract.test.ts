@@ -163,6 +163,9 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['models.run', { prompt: 'prompt:summarize', model: 'model:nope', variables: { ticket: 'x' } }],
   ['models.run', { prompt: 'prompt:summarize', model: 'model:offline', variables: {} }],
   ['models.cancel', { runId: 'not-running' }],
+  ['secrets.status', { names: ['MY_KEY'] }],
+  ['secrets.set', { name: 'MY_KEY', value: 'sk-never-stored' }],
+  ['secrets.remove', { name: 'MY_KEY' }],
 ]
 
 /** One invalid request for every operation; the suite fails when an operation lacks one. */
@@ -207,6 +210,9 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'repo.maintain': { request: { useGitCli: 'no' }, field: 'useGitCli' },
   'models.run': { request: { model: 'model:x' }, field: 'prompt' },
   'models.cancel': { request: {}, field: 'runId' },
+  'secrets.status': { request: { names: ['not a name'] }, field: 'names.0' },
+  'secrets.set': { request: { name: 'MY_KEY' }, field: 'value' },
+  'secrets.remove': { request: { name: 'sk-abc' }, field: 'name' },
 }
 
 describe('contract: in-process, HTTP and IPC agree', () => {

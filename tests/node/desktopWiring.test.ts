@@ -75,6 +75,17 @@ describe('desktop entry', () => {
     expect(inside.prevented).toBe(false)
   })
 
+  it('keeps API keys in the OS keychain, never as plain text on disk', async () => {
+    const handler = recorded.ipcHandlers.get(IPC_CHANNELS.call)!
+    const fromWindow = { sender: win.webContents, senderFrame: win.webContents.mainFrame }
+    expect(await handler(fromWindow, { name: 'secrets.set', request: { name: 'OPENAI_API_KEY', value: 'sk-desktop-secret-123' } })).toMatchObject({ ok: true })
+    const status = (await handler(fromWindow, { name: 'secrets.status', request: {} })) as { ok: true; result: { keychain: boolean; keys: Array<{ name: string; source: string | null }> } }
+    expect(status.result.keychain).toBe(true)
+    expect(status.result.keys).toContainEqual({ name: 'OPENAI_API_KEY', source: process.env.OPENAI_API_KEY ? 'environment' : 'keychain' })
+    expect(JSON.stringify(status)).not.toContain('sk-desktop-secret-123')
+    expect(fs.readFileSync(path.join(recorded.userData, 'api-keys.json'), 'utf8')).not.toContain('sk-desktop-secret-123')
+  })
+
   it('denies every permission request (camera, notifications, …)', () => {
     let granted: boolean | undefined
     recorded.permissionHandler!(null, 'media', (ok: boolean) => (granted = ok))

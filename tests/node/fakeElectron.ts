@@ -110,3 +110,10 @@ export const session = {
 export const shell = { openExternal: async (url: string) => void recorded.openedExternally.push(url) }
 export const dialog = { showOpenDialog: async () => ({ canceled: true, filePaths: [] }) }
 export const BrowserWindow = FakeBrowserWindow
+
+/** Reversible stand-in "encryption", so a test can tell the stored text is not the plaintext. */
+export const safeStorage = {
+  isEncryptionAvailable: () => true,
+  encryptString: (text: string) => Buffer.from(`enc:${Buffer.from(text).toString('base64')}`),
+  decryptString: (data: Buffer) => Buffer.from(data.toString().replace(/^enc:/, ''), 'base64').toString(),
+}
