@@ -307,6 +307,11 @@ export const operations = {
     request: z.object({ runId: z.string().min(1).max(64) }).strict(),
     response: z.object({ cancelled: z.boolean() }),
   }),
+  'runs.list': operation({
+    summary: 'Recent model runs of the open project, newest first (what was sent, to which versions, and the answer).',
+    request: z.object({ limit: z.number().int().positive().max(1000).default(50) }).strict(),
+    response: z.object({ runs: z.array(RunResultSchema.extend({ at: z.string(), variables: z.record(z.string(), z.unknown()) })) }),
+  }),
   'secrets.status': operation({
     summary: 'Which API keys are available and from where (environment or OS keychain) — never their values.',
     request: z.object({ names: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/)).max(50).optional() }).strict(),

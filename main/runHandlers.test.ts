@@ -83,6 +83,14 @@ describe('models.run', () => {
     expect(result.response.finishReason).toBe('cancelled')
   })
 
+  it('records every run, newest first', async () => {
+    const { runs } = await wb.call('runs.list', { limit: 10 })
+    expect(runs.length).toBeGreaterThanOrEqual(3)
+    expect(runs[0]).toMatchObject({ runId: 'slow', response: { finishReason: 'cancelled' } })
+    expect(runs.map((r) => r.runId)).toContain('r1')
+    expect(JSON.stringify(runs)).not.toContain('sk-test-key')
+  })
+
   it('weft run prints the output and usage', async () => {
     let out = ''
     let err = ''

@@ -10,6 +10,7 @@ import { WeftError } from '../common/errors'
 import { parseRef } from '../common/refs'
 import { createProviders, type Providers } from './providers/registry'
 import { runPrompt } from './providers/runPrompt'
+import { listRuns, recordRun } from './providers/runLog'
 import type { SecretSource } from './providers/types'
 import type { ObjectStore } from './store/store'
 
@@ -24,7 +25,7 @@ export interface RunHandlerContext {
 }
 
 /** Handlers for models.run and models.cancel. */
-export function createRunHandlers(ctx: RunHandlerContext): Pick<Handlers, 'models.run' | 'models.cancel'> {
+export function createRunHandlers(ctx: RunHandlerContext): Pick<Handlers, 'models.run' | 'models.cancel' | 'runs.list'> {
   let providers: { dir: string; layer: Providers } | null = null
   const running = new Map<string, AbortController>()
 
@@ -47,11 +48,14 @@ export function createRunHandlers(ctx: RunHandlerContext): Pick<Handlers, 'model
           { prompt: content !== undefined ? { content } : parseRef(prompt!, 'prompt'), model: parseRef(model, 'model'), variables },
           { signal: controller.signal, ...(cache === false ? { cache: false } : {}), ...(stream ? { onText: (text) => ctx.emit({ runId: id, text }) } : {}) },
         )
-        return { runId: id, ...result }
+        const run = { runId: id, ...result }
+        await recordRun(store.dir, { ...run, at: new Date().toISOString(), variables })
+        return run
       } finally {
         running.delete(id)
       }
     },
+    'runs.list': async ({ limit }) => ({ runs: (await listRuns((await ctx.store()).dir, limit)) as never }),
     'models.cancel': async ({ runId }) => {
       const controller = running.get(runId)
       controller?.abort()
