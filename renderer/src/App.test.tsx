@@ -52,7 +52,8 @@ describe('App shell', () => {
     expect(await screen.findByText('tickets')).toBeTruthy()
     expect(screen.getByText('2.0 KB')).toBeTruthy()
     fireEvent.click(screen.getByTestId('section-playground'))
-    expect(await screen.findByText('fast')).toBeTruthy()
+    // The list on the left (the Run pane beside it names the models too).
+    expect(await screen.findByRole('button', { name: /fast/ })).toBeTruthy()
     fireEvent.click(screen.getByTestId('section-evaluations'))
     expect(await screen.findByText('exact')).toBeTruthy()
   })

@@ -1,11 +1,12 @@
-/** The Playground: the project's model configs, one open in a form and its YAML. Running prompts comes with providers. */
-import { lazy, Suspense, useEffect } from 'react'
+/** The Playground: run a prompt against model configs side by side, and edit the configs (a form and their YAML). */
+import { lazy, Suspense, useEffect, useState } from 'react'
 import { useClient } from '../api/ClientContext'
 import { ObjectList } from '../objects/ObjectList'
 import { useObjects } from '../objects/useObjectsStore'
 import { useProjectStore } from '../project/useProjectStore'
 import '../styles/prompts.css'
 import { EmptyState } from '../ui/EmptyState'
+import { RunPanel } from '../playground/RunPanel'
 import './modelDrafts'
 import { openModel, reloadOpenModel, resetModel, useModelStore } from './useModelStore'
 
@@ -19,6 +20,8 @@ export function PlaygroundSection() {
   const listing = useObjects('model', projectDir)
   const openName = useModelStore((s) => (s.projectDir === projectDir ? s.name : null))
   const openDir = useModelStore((s) => s.projectDir)
+  // What the main pane shows: running prompts, or the open config's editor.
+  const [pane, setPane] = useState<'run' | 'config'>('run')
 
   // Another project: the open config belonged to the previous one.
   useEffect(() => {
@@ -49,12 +52,27 @@ export function PlaygroundSection() {
               objects={listing.objects}
               label="Model configs files"
               selectedName={openName}
-              onOpen={(entry) => projectDir && void openModel(client, projectDir, entry.name)}
+              onOpen={(entry) => {
+                setPane('config')
+                if (projectDir) void openModel(client, projectDir, entry.name)
+              }}
             />
           )}
         </nav>
         <div className="split-main">
-          {openName ? (
+          <div className="section-tabs segmented-row">
+            <div className="segmented" role="tablist" aria-label="Playground pane">
+              <button type="button" role="tab" aria-selected={pane === 'run'} className={`segment${pane === 'run' ? ' active' : ''}`} onClick={() => setPane('run')}>
+                Run
+              </button>
+              <button type="button" role="tab" aria-selected={pane === 'config'} className={`segment${pane === 'config' ? ' active' : ''}`} onClick={() => setPane('config')}>
+                Config
+              </button>
+            </div>
+          </div>
+          {pane === 'run' ? (
+            <RunPanel />
+          ) : openName ? (
             <Suspense fallback={<p className="muted pad">Opening {openName}…</p>}>
               <ModelConfigEditor />
             </Suspense>
@@ -62,7 +80,7 @@ export function PlaygroundSection() {
             <EmptyState title="No model config open">
               <p>
                 Model configs say which provider and model to call, with what parameters — never secrets. Open one on the left to edit it as a
-                form or as YAML; every save is a version. Running a prompt against several configs side by side comes with LLM providers.
+                form or as YAML; every save is a version. The Run tab runs a prompt against several configs side by side.
               </p>
             </EmptyState>
           )}
