@@ -9,6 +9,7 @@ import { PreviewPanel } from '../prompts/PreviewPanel'
 import { outlinePrompt } from '../prompts/promptSource'
 import { usePreviewStore, variablesFromValues } from '../prompts/usePreviewStore'
 import { usePromptsStore } from '../prompts/usePromptsStore'
+import { ApiKeysDialog } from './ApiKeysDialog'
 import '../styles/playground.css'
 import { RunColumns } from './RunColumns'
 import { MAX_MODELS, applyDefaults, resetPlayground, pickPrompt, pickVersion, promptRef, runAll, stopAll, toggleModel, usePlaygroundStore } from './usePlaygroundStore'
@@ -18,6 +19,7 @@ type Version = ResponseOf<'objects.versions'>['versions'][number]
 /** The run panel. */
 export function RunPanel() {
   const client = useClient()
+  const [keysOpen, setKeysOpen] = useState(false)
   const projectDir = useProjectStore((s) => s.project?.dir ?? null)
   const prompts = useObjects('prompt', projectDir)
   const models = useObjects('model', projectDir)
@@ -115,6 +117,10 @@ export function RunPanel() {
           {models.status === 'ready' && models.objects.length === 0 && <span className="muted small">No model configs yet.</span>}
         </fieldset>
         <span className="spacer" />
+        <button type="button" className="btn" onClick={() => setKeysOpen(true)}>
+          API keys…
+        </button>
+        {keysOpen && <ApiKeysDialog onClose={() => setKeysOpen(false)} />}
         <button type="button" className="btn btn-primary" onClick={run} disabled={!prompt || chosen.length === 0 || running || text === ''}>
           Run
         </button>
