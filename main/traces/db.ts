@@ -1,0 +1,220 @@
+/**
+ * The trace database (issue 6): spans from every door land here, rolled up per
+ * trace in the same transaction so the trace list never scans spans.
+ */
+import { SpanInputSchema, type Span, type SpanInput } from '../../common/schemas/span'
+import { WeftError, type ErrorIssue } from '../../common/errors'
+import { openTraceFile } from './schema'
+import { buildTree, type SpanNode, type SpanRow } from './tree'
+import { Rollups } from './rollup'
+import { listTraces, toSummary, TRACE_COLUMNS, type TraceQuery, type TraceRow, type TraceSummary } from './query'
+
+export type { TraceQuery, TraceSummary } from './query'
+export type { SpanNode } from './tree'
+
+/** Serialized inputs/outputs above this many characters go to `payloads`. */
+export const PAYLOAD_THRESHOLD = 64 * 1024
+/** Characters of inputs/output kept in the row for lists and text search. */
+export const PREVIEW_CHARS = 500
+
+/** A stored span with full inputs/output. */
+export type StoredSpan = Span & { inputTokens: number; outputTokens: number }
+
+/** Aggregates over traces started in a window. */
+export interface TraceStats {
+  count: number
+  errors: number
+  p50LatencyMs: number | null
+  p95LatencyMs: number | null
+  totalTokens: number
+  costUsd: number
+}
+
+/** An open trace database. */
+export interface TraceDb {
+  /** Validates and stores a batch in one transaction; re-arrivals fill in what was missing. */
+  insertSpans(spans: readonly SpanInput[]): void
+  /** A trace's spans as a tree with subtree rollups, or undefined when unknown. */
+  getTrace(traceId: string): { trace: TraceSummary; roots: SpanNode[] } | undefined
+  /** Traces newest first, paginated by (start, trace id). */
+  listTraces(query: TraceQuery): { traces: TraceSummary[]; nextCursor: string | null }
+  /** One span with its full inputs/output. */
+  getSpan(id: string): StoredSpan | undefined
+  /** Counts, latency percentiles, tokens and cost of traces started in [fromMs, toMs). */
+  stats(window: { fromMs: number; toMs: number }): TraceStats
+  /** Closes the database. */
+  close(): void
+}
+
+/** Opens (creating and migrating) the trace database in `file`. */
+export function openTraceDb(file: string): TraceDb {
+  const db = openTraceFile(file)
+  const s = {
+    getRow: db.prepare<[string], SpanRow>('SELECT * FROM spans WHERE id = ?'),
+    putRow: db.prepare(`INSERT OR REPLACE INTO spans (id, trace_id, parent_id, name, kind, start_ms, end_ms, status, error,
+      inputs, inputs_preview, inputs_external, output, output_preview, output_external, attributes, usage,
+      input_tokens, output_tokens, cost_usd, session_id) VALUES (@id, @trace_id, @parent_id, @name, @kind, @start_ms, @end_ms,
+      @status, @error, @inputs, @inputs_preview, @inputs_external, @output, @output_preview, @output_external, @attributes,
+      @usage, @input_tokens, @output_tokens, @cost_usd, @session_id)`),
+    putPayload: db.prepare('INSERT OR REPLACE INTO payloads (span_id, field, json) VALUES (?, ?, ?)'),
+    getPayload: db.prepare<[string, string], { json: string }>('SELECT json FROM payloads WHERE span_id = ? AND field = ?'),
+    trace: db.prepare<[string], TraceRow>(`SELECT ${TRACE_COLUMNS} FROM traces WHERE trace_id = ?`),
+    traceSpans: db.prepare<[string], SpanRow>('SELECT * FROM spans WHERE trace_id = ?'),
+    latencies: db.prepare<[number, number], { latency_ms: number | null; errors: number; tokens: number; cost: number }>(
+      'SELECT latency_ms, error_count > 0 AS errors, total_tokens AS tokens, cost_usd AS cost FROM traces WHERE start_ms >= ? AND start_ms < ?',
+    ),
+  }
+
+  const rollups = new Rollups(db)
+  const insert = db.transaction((spans: Span[]) => {
+    for (const span of spans) {
+      const existing = s.getRow.get(span.id)
+      const row = existing ? merge(existing, span) : toRow(span)
+      if (row.payloads.length === 0 && existing && sameRow(existing, row.row)) continue
+      s.putRow.run(row.row)
+      for (const [field, json] of row.payloads) s.putPayload.run(span.id, field, json)
+      rollups.add(existing, row.row)
+    }
+    rollups.flush()
+  })
+
+  return {
+    insertSpans(input) {
+      const spans = validate(input)
+      try {
+        insert(spans)
+      } catch (error) {
+        rollups.reset()
+        throw error
+      }
+    },
+    getTrace(traceId) {
+      const trace = s.trace.get(traceId)
+      if (!trace) return undefined
+      return { trace: toSummary(trace), roots: buildTree(s.traceSpans.all(traceId)) }
+    },
+    listTraces(query) {
+      return listTraces(db, query)
+    },
+    getSpan(id) {
+      const row = s.getRow.get(id)
+      if (!row) return undefined
+      const field = (name: 'inputs' | 'output', inline: string | null, external: number): unknown => {
+        const json = external ? s.getPayload.get(id, name)?.json : inline
+        return json === null || json === undefined ? undefined : JSON.parse(json)
+      }
+      return {
+        id: row.id, traceId: row.trace_id, parentId: row.parent_id, name: row.name, kind: row.kind as Span['kind'],
+        startMs: row.start_ms, endMs: row.end_ms, status: row.status as Span['status'],
+        error: row.error === null ? null : (JSON.parse(row.error) as Span['error']),
+        inputs: field('inputs', row.inputs, row.inputs_external), output: field('output', row.output, row.output_external),
+        attributes: JSON.parse(row.attributes) as Span['attributes'], usage: JSON.parse(row.usage) as Span['usage'],
+        costUsd: row.cost_usd, sessionId: row.session_id, inputTokens: row.input_tokens, outputTokens: row.output_tokens,
+      }
+    },
+    stats({ fromMs, toMs }) {
+      const rows = s.latencies.all(fromMs, toMs)
+      const latencies = rows.flatMap((r) => (r.latency_ms === null ? [] : [r.latency_ms])).sort((a, b) => a - b)
+      return {
+        count: rows.length,
+        errors: rows.reduce((n, r) => n + r.errors, 0),
+        p50LatencyMs: percentile(latencies, 0.5),
+        p95LatencyMs: percentile(latencies, 0.95),
+        totalTokens: rows.reduce((n, r) => n + r.tokens, 0),
+        costUsd: rows.reduce((n, r) => n + r.cost, 0),
+      }
+    },
+    close() {
+      db.close()
+    },
+  }
+}
+
+/** Parses the whole batch first so one bad span leaves nothing inserted. */
+function validate(input: readonly SpanInput[]): Span[] {
+  const issues: ErrorIssue[] = []
+  const spans: Span[] = []
+  input.forEach((raw, index) => {
+    const parsed = SpanInputSchema.safeParse(raw)
+    if (parsed.success) spans.push(parsed.data)
+    else for (const issue of parsed.error.issues) issues.push({ path: [index, ...issue.path].join('.'), message: issue.message })
+  })
+  if (issues.length > 0) {
+    const first = issues[0]!
+    throw new WeftError('INVALID_REQUEST', `Invalid span at ${first.path}: ${first.message}`, issues)
+  }
+  return spans
+}
+
+type RowValues = Omit<SpanRow, never>
+
+/** Serializes a value into inline JSON or an external payload, with a preview either way. */
+function store(value: unknown): { inline: string | null; preview: string | null; external: number; json: string | null } {
+  const json = value === undefined ? null : JSON.stringify(value)
+  if (json === null || json === undefined) return { inline: null, preview: null, external: 0, json: null }
+  const external = json.length > PAYLOAD_THRESHOLD ? 1 : 0
+  return { inline: external ? null : json, preview: json.slice(0, PREVIEW_CHARS), external, json }
+}
+
+function toRow(span: Span): { row: RowValues; payloads: Array<[string, string]> } {
+  const inputs = store(span.inputs)
+  const output = store(span.output)
+  const payloads: Array<[string, string]> = []
+  if (inputs.external) payloads.push(['inputs', inputs.json!])
+  if (output.external) payloads.push(['output', output.json!])
+  const usage = Object.values(span.usage)
+  return {
+    row: {
+      id: span.id, trace_id: span.traceId, parent_id: span.parentId, name: span.name, kind: span.kind,
+      start_ms: span.startMs, end_ms: span.endMs, status: span.status, error: span.error ? JSON.stringify(span.error) : null,
+      inputs: inputs.inline, inputs_preview: inputs.preview, inputs_external: inputs.external,
+      output: output.inline, output_preview: output.preview, output_external: output.external,
+      attributes: JSON.stringify(span.attributes), usage: JSON.stringify(span.usage),
+      input_tokens: usage.reduce((n, u) => n + u.inputTokens, 0), output_tokens: usage.reduce((n, u) => n + u.outputTokens, 0),
+      cost_usd: span.costUsd, session_id: span.sessionId,
+    },
+    payloads,
+  }
+}
+
+/**
+ * A re-arrival (start then end, or a retry) fills only what the stored row
+ * lacks: the first recorded value wins, so identical replays change nothing.
+ */
+function merge(old: SpanRow, span: Span): { row: RowValues; payloads: Array<[string, string]> } {
+  const fresh = toRow(span)
+  const n = fresh.row
+  const hasInputs = old.inputs !== null || old.inputs_external === 1
+  const hasOutput = old.output !== null || old.output_external === 1
+  const usageEmpty = old.usage === '{}'
+  const row: RowValues = {
+    ...old,
+    end_ms: old.end_ms ?? n.end_ms,
+    status: old.status === 'running' ? n.status : old.status,
+    error: old.error ?? n.error,
+    inputs: hasInputs ? old.inputs : n.inputs,
+    inputs_preview: hasInputs ? old.inputs_preview : n.inputs_preview,
+    inputs_external: hasInputs ? old.inputs_external : n.inputs_external,
+    output: hasOutput ? old.output : n.output,
+    output_preview: hasOutput ? old.output_preview : n.output_preview,
+    output_external: hasOutput ? old.output_external : n.output_external,
+    // Attributes only accumulate: a later batch may add keys, never drop them.
+    attributes: JSON.stringify({ ...(JSON.parse(n.attributes) as object), ...(JSON.parse(old.attributes) as object) }),
+    usage: usageEmpty ? n.usage : old.usage,
+    input_tokens: usageEmpty ? n.input_tokens : old.input_tokens,
+    output_tokens: usageEmpty ? n.output_tokens : old.output_tokens,
+    cost_usd: old.cost_usd ?? n.cost_usd,
+    session_id: old.session_id ?? n.session_id,
+  }
+  const payloads = fresh.payloads.filter(([field]) => (field === 'inputs' ? !hasInputs : !hasOutput))
+  return { row, payloads }
+}
+
+function sameRow(a: SpanRow, b: RowValues): boolean {
+  return (Object.keys(b) as Array<keyof RowValues>).every((key) => a[key] === b[key])
+}
+
+function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? sorted[0]!
+}
