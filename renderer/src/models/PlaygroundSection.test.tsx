@@ -94,4 +94,18 @@ describe('Playground model configs', () => {
       expect(await loadDraft('/home/me/support-bot', 'model', 'fast')).toBeUndefined()
     })
   })
+
+  it('creates a model config from the offline starter as a new object', async () => {
+    const client = modelClient()
+    renderApp(client)
+    fireEvent.click(screen.getByTestId('section-playground'))
+    fireEvent.click(await screen.findByRole('button', { name: 'New model config' }))
+    fireEvent.change(await screen.findByRole('textbox', { name: 'Model config name' }), { target: { value: 'my-model' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Create model config' }))
+    await waitFor(() => expect(client.calls.some((c) => c.name === 'objects.save')).toBe(true))
+    const save = client.calls.find((c) => c.name === 'objects.save')!.request as { kind: string; name: string; content: string; baseVersion: null }
+    expect(save).toMatchObject({ kind: 'model', name: 'my-model', baseVersion: null })
+    expect(save.content).toContain('provider: echo')
+    expect(await screen.findByText('Created model:my-model (v2)')).toBeTruthy()
+  })
 })

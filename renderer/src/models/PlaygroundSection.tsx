@@ -8,6 +8,7 @@ import '../styles/prompts.css'
 import { EmptyState } from '../ui/EmptyState'
 import { RunPanel } from '../playground/RunPanel'
 import './modelDrafts'
+import { NewModelDialog } from './NewModelDialog'
 import { openModel, reloadOpenModel, resetModel, useModelStore } from './useModelStore'
 
 // The form, YAML reader and Monaco load when a config is opened.
@@ -22,6 +23,7 @@ export function PlaygroundSection() {
   const openDir = useModelStore((s) => s.projectDir)
   // What the main pane shows: running prompts, or the open config's editor.
   const [pane, setPane] = useState<'run' | 'config'>('run')
+  const [creating, setCreating] = useState(false)
 
   // Another project: the open config belonged to the previous one.
   useEffect(() => {
@@ -34,6 +36,10 @@ export function PlaygroundSection() {
     <section className="section-page" aria-labelledby="section-title">
       <header className="section-header">
         <h1 id="section-title">Playground</h1>
+        <button type="button" className="btn" disabled={!projectDir} onClick={() => setCreating(true)}>
+          New model config
+        </button>
+        {creating && projectDir && <NewModelDialog projectDir={projectDir} onClose={() => setCreating(false)} onCreated={() => setPane('config')} />}
       </header>
       <div className="split">
         <nav className="split-list" aria-label="Model configs">
