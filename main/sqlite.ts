@@ -21,3 +21,47 @@ export function openDatabase(file: string): Database.Database {
   const nativeBinding = nativeBindingFor(process.versions, packageRoot())
   return nativeBinding ? new Database(file, { nativeBinding }) : new Database(file)
 }
+
+/** Applies the numbered migrations (PRAGMA user_version) the file has not seen, each in its own transaction. */
+export function migrateDatabase(db: Database.Database, migrations: readonly string[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version]!)
+      db.pragma(`user_version = ${version + 1}`)
+    })()
+  }
+}
+
+/**
+ * Opens a database that is a cache or log Weft can rebuild or restart (the
+ * version index, traces): WAL, numbered migrations, and a damaged file (disk
+ * error, half-copied project) renamed aside with its WAL — kept for recovery,
+ * never deleted — so work goes on with a fresh one.
+ */
+export function openMigratedDatabase(file: string, migrations: readonly string[]): Database.Database {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const attempt = () => {
+    const db = openDatabase(file)
+    try {
+      db.pragma('journal_mode = WAL')
+      db.pragma('synchronous = NORMAL')
+      migrateDatabase(db, migrations)
+      return db
+    } catch (error) {
+      db.close()
+      throw error
+    }
+  }
+  try {
+    return attempt()
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? ''
+    if (!/^SQLITE_(NOTADB|CORRUPT)/.test(code)) throw error
+    const aside = `${file}.damaged-${Date.now()}`
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (fs.existsSync(`${file}${suffix}`)) fs.renameSync(`${file}${suffix}`, `${aside}${suffix}`)
+    }
+    return attempt()
+  }
+}

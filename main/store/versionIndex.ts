@@ -7,10 +7,9 @@
  * terminal, a pull) is caught up incrementally by `catchUp`. Deleting the file
  * only costs a rebuild.
  */
-import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
-import { openDatabase } from '../sqlite'
+import { openMigratedDatabase } from '../sqlite'
 import type { ObjectKind } from '../../common/schemas/project'
 
 /** One distinct content of an object. */
@@ -79,8 +78,8 @@ export class VersionIndex {
   private readonly statements
 
   constructor(file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true })
-    this.db = this.open(file)
+    // The index is only a cache of git history: a damaged file is set aside and rebuilt.
+    this.db = openMigratedDatabase(file, MIGRATIONS)
     this.statements = {
       getMeta: this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
@@ -119,46 +118,7 @@ export class VersionIndex {
     }
   }
 
-  /**
-   * Opens and migrates the index. The index is only a cache of git history, so
-   * a damaged file (a disk error, a half-copied project) is set aside and
-   * rebuilt rather than failing every operation.
-   */
-  private open(file: string): Database.Database {
-    const attempt = () => {
-      const db = openDatabase(file)
-      try {
-        db.pragma('journal_mode = WAL')
-        db.pragma('synchronous = NORMAL')
-        this.migrate(db)
-        return db
-      } catch (error) {
-        db.close()
-        throw error
-      }
-    }
-    try {
-      return attempt()
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? ''
-      if (!/^SQLITE_(NOTADB|CORRUPT)/.test(code)) throw error
-      const aside = `${file}.damaged-${Date.now()}`
-      for (const suffix of ['', '-wal', '-shm']) {
-        if (fs.existsSync(`${file}${suffix}`)) fs.renameSync(`${file}${suffix}`, `${aside}${suffix}`)
-      }
-      return attempt()
-    }
-  }
 
-  private migrate(db: Database.Database = this.db): void {
-    const current = db.pragma('user_version', { simple: true }) as number
-    for (let version = current; version < MIGRATIONS.length; version++) {
-      db.transaction(() => {
-        db.exec(MIGRATIONS[version]!)
-        db.pragma(`user_version = ${version + 1}`)
-      })()
-    }
-  }
 
   /** A stored value (e.g. the last indexed head of each branch). */
   getMeta(key: string): string | undefined {

@@ -3,10 +3,8 @@
  * migrations (PRAGMA user_version), WAL so a killed process loses at most the
  * batch in flight, and a damaged file set aside rather than failing forever.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import type Database from 'better-sqlite3'
-import { openDatabase } from '../sqlite'
+import { openMigratedDatabase } from '../sqlite'
 
 /**
  * Numbered schema migrations. Each entry moves version i to i+1; a new one goes
@@ -44,45 +42,7 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX traces_by_session ON traces (session_id, start_ms DESC);`,
 ]
 
-/** Applies the migrations the file has not seen yet, each in its own transaction. */
-export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!)
-      db.pragma(`user_version = ${version + 1}`)
-    })()
-  }
-}
-
-/**
- * Opens and migrates a trace database. A damaged file (disk error, half-copied
- * project) is renamed aside with its WAL so recording can continue; the old
- * file stays on disk for recovery rather than being deleted.
- */
+/** Opens and migrates a trace database; a damaged file is set aside so recording can continue. */
 export function openTraceFile(file: string): Database.Database {
-  fs.mkdirSync(path.dirname(file), { recursive: true })
-  const attempt = () => {
-    const db = openDatabase(file)
-    try {
-      db.pragma('journal_mode = WAL')
-      db.pragma('synchronous = NORMAL')
-      migrate(db)
-      return db
-    } catch (error) {
-      db.close()
-      throw error
-    }
-  }
-  try {
-    return attempt()
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? ''
-    if (!/^SQLITE_(NOTADB|CORRUPT)/.test(code)) throw error
-    const aside = `${file}.damaged-${Date.now()}`
-    for (const suffix of ['', '-wal', '-shm']) {
-      if (fs.existsSync(`${file}${suffix}`)) fs.renameSync(`${file}${suffix}`, `${aside}${suffix}`)
-    }
-    return attempt()
-  }
+  return openMigratedDatabase(file, MIGRATIONS)
 }
