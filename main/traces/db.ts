@@ -2,6 +2,7 @@
  * The trace database (issue 6): spans from every door land here, rolled up per
  * trace in the same transaction so the trace list never scans spans.
  */
+import type Database from 'better-sqlite3'
 import { SpanInputSchema, type Span, type SpanInput } from '../../common/schemas/span'
 import { WeftError, type ErrorIssue } from '../../common/errors'
 import { openTraceFile } from './schema'
@@ -32,6 +33,8 @@ export interface TraceStats {
 
 /** An open trace database. */
 export interface TraceDb {
+  /** The SQLite handle, for doors that keep their own tables in the same file (the Weave door's objects). */
+  readonly sqlite: Database.Database
   /** Validates and stores a batch in one transaction; re-arrivals fill in what was missing. */
   insertSpans(spans: readonly SpanInput[]): void
   /** A trace's spans as a tree with subtree rollups, or undefined when unknown. */
@@ -79,6 +82,7 @@ export function openTraceDb(file: string): TraceDb {
   })
 
   return {
+    sqlite: db,
     insertSpans(input) {
       const spans = validate(input)
       try {
