@@ -23,6 +23,14 @@ import {
 import { ObjectDiffSchema } from './schemas/diff'
 import { RunResultSchema } from './schemas/run'
 import {
+  IngestInfoSchema,
+  StoredSpanSchema,
+  TraceNodeSchema,
+  TraceQuerySchema,
+  TraceStatsSchema,
+  TraceSummarySchema,
+} from './schemas/trace'
+import {
   BranchInfoSchema,
   BranchNameSchema,
   ImportPreviewSchema,
@@ -330,6 +338,39 @@ export const operations = {
     request: z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/) }).strict(),
     response: z.object({ name: z.string() }),
   }),
+  'ingest.info': operation({
+    summary: 'Where apps send traces (the ingest server URL) and the open project\'s ingest token.',
+    request: Empty,
+    response: IngestInfoSchema,
+  }),
+  'ingest.rotateToken': operation({
+    summary: 'Replaces the open project\'s ingest token; apps holding the old one are refused from now on.',
+    request: Empty,
+    response: IngestInfoSchema,
+  }),
+  'traces.list': operation({
+    summary: 'Traces, newest first, filtered (op name, kind, status, time, attributes, text, latency, cost) and paginated by cursor.',
+    request: TraceQuerySchema,
+    response: z.object({ traces: z.array(TraceSummarySchema), nextCursor: z.string().nullable() }),
+  }),
+  'traces.get': operation({
+    summary: 'One trace: its summary and its spans as a pre-order tree with subtree rollups.',
+    request: z.object({ traceId: z.string().min(1).max(128) }).strict(),
+    response: z.object({ trace: TraceSummarySchema, spans: z.array(TraceNodeSchema) }),
+  }),
+  'spans.get': operation({
+    summary: 'One span with its full inputs, output, attributes and usage.',
+    request: z.object({ spanId: z.string().min(1).max(128) }).strict(),
+    response: z.object({ span: StoredSpanSchema }),
+  }),
+  'traces.stats': operation({
+    summary: 'Count, errors, latency p50/p95, tokens and cost of traces started in [fromMs, toMs).',
+    request: z
+      .object({ fromMs: z.number().nonnegative(), toMs: z.number().nonnegative() })
+      .strict()
+      .refine((r) => r.toMs >= r.fromMs, { message: 'must not be before fromMs', path: ['toMs'] }),
+    response: TraceStatsSchema,
+  }),
 } as const
 
 /** Names of all operations. */
@@ -372,6 +413,11 @@ export const events = {
   progress: ProgressEventSchema,
   /** Text a streaming run produced. */
   'run.delta': z.object({ runId: z.string(), text: z.string() }),
+  /**
+   * Spans arrived in a project (coalesced: at most a few events a second).
+   * `traceIds` lists touched traces, capped; `spans` counts all of them.
+   */
+  'traces.added': z.object({ dir: z.string(), traceIds: z.array(z.string()), spans: z.number().int().nonnegative() }),
   /** A command from outside the renderer, e.g. the native menu. */
   'app.command': z.object({ command: z.string() }),
 } as const

@@ -10,6 +10,8 @@ import { IPC_CHANNELS } from '../common/transport'
 import { createIpcCallHandler } from './desktop/ipc'
 import { CONTENT_SECURITY_POLICY } from './server/security'
 import { createWorkbench, type Workbench } from './workbench'
+import { DEFAULT_INGEST_PORT, type IngestServer } from './server/ingest/ingestServer'
+import { ingestPortFromEnv, startWorkbenchIngest } from './server/ingest/start'
 import { isVisibleOn, loadWindowState, saveWindowState } from './desktop/windowState'
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './desktop/appProtocol'
 import { isAppUrl } from './desktop/appUrl'
@@ -24,6 +26,7 @@ const rendererUrl = rendererDevUrl ?? `${APP_ORIGIN}/index.html`
 
 let mainWindow: BrowserWindow | null = null
 let workbench: Workbench | null = null
+let ingestServer: IngestServer | null = null
 
 /** True for URLs of our own renderer; everything else is foreign. */
 const isOwnUrl = (url: string) => isAppUrl(url, rendererUrl)
@@ -158,6 +161,19 @@ async function start(): Promise<void> {
   ipcMain.handle(IPC_CHANNELS.call, createIpcCallHandler(workbench, senderAllowed))
 
   Menu.setApplicationMenu(buildMenu())
+  // Apps on this machine send spans here whether or not a window is open; a taken port is shown in the Traces section.
+  const ingestPort = (() => {
+    try {
+      return ingestPortFromEnv()
+    } catch (error) {
+      console.error(`weft: ${(error as Error).message}; using ${DEFAULT_INGEST_PORT}`)
+      return DEFAULT_INGEST_PORT
+    }
+  })()
+  void startWorkbenchIngest(workbench, { port: ingestPort }).then(({ server, error }) => {
+    ingestServer = server
+    if (error) console.error(`weft: not receiving traces: ${error}`)
+  })
   await workbench.openInitial({ fallbackToSample: true }).catch((error) => console.error('weft: could not open a project', error))
   mainWindow = createWindow()
   mainWindow.on('closed', () => (mainWindow = null))
@@ -171,6 +187,7 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
 app.on('will-quit', () => {
+  void ingestServer?.close()
   void workbench?.close()
 })
 

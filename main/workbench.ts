@@ -17,6 +17,9 @@ import { openObjectStore, type ObjectStore } from './store/store'
 import { createStoreHandlers } from './storeHandlers'
 import { createRepoHandlers } from './repoHandlers'
 import { createRunHandlers, type RunHandlerContext } from './runHandlers'
+import { createTraceHandlers } from './traceHandlers'
+import { TraceProjects } from './traces/projects'
+import type { IngestProject } from './server/ingest/types'
 import { DEFAULT_KEY_NAMES, chainSecretSources, envSecretSource, type Keychain } from './providers/secrets'
 import type { SecretSource } from './providers/types'
 import { cloneRepository } from './store/sync'
@@ -71,9 +74,20 @@ export interface Workbench extends WorkbenchClient {
   onAny(listener: (event: EventName, payload: unknown) => void): () => void
   /** Opens the project given at start, the last recent one, or nothing. */
   openInitial(options?: { fallbackToSample?: boolean }): Promise<ProjectInfo | null>
+  /** What the host's ingest server needs: find a project by token, and report where it listens. */
+  ingest: {
+    resolveToken(token: string): Promise<IngestProject | null>
+    /** The host started (or failed to start) its ingest server. */
+    setStatus(status: { url: string | null; error: string | null }): void
+  }
   /** Releases resources (watchers, databases). */
   close(): Promise<void>
 }
+
+/** How long span arrivals are gathered into one `traces.added` event. */
+const TRACE_EVENT_DELAY_MS = 200
+/** Trace ids one `traces.added` event lists at most. */
+const TRACE_EVENT_IDS = 200
 
 /** Builds the workbench for one host process. */
 export function createWorkbench(options: WorkbenchOptions): Workbench {
@@ -165,6 +179,40 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   const keychain = options.services?.keychain
   const secrets = options.secrets ?? chainSecretSources(envSecrets, keychain ? (name) => keychain.get(name) : undefined)
 
+  // Apps trace into any project this process knows, not only the open one.
+  const otherStores = new Map<string, Promise<ObjectStore>>()
+  const storeFor = (dir: string): Promise<ObjectStore> => {
+    if (project?.dir === dir && project.status === 'ready') return requireStore()
+    let opened = otherStores.get(dir)
+    if (!opened) {
+      opened = openObjectStore({ dir, canonicalize, now })
+      otherStores.set(dir, opened)
+      opened.catch(() => otherStores.delete(dir))
+    }
+    return opened
+  }
+  const pendingSpans = new Map<string, { traceIds: Set<string>; spans: number }>()
+  let spanTimer: NodeJS.Timeout | null = null
+  const flushSpanEvents = () => {
+    spanTimer = null
+    for (const [dir, pending] of pendingSpans) {
+      emit('traces.added', { dir, traceIds: [...pending.traceIds].slice(0, TRACE_EVENT_IDS), spans: pending.spans })
+    }
+    pendingSpans.clear()
+  }
+  const traceProjects = new TraceProjects({
+    store: storeFor,
+    candidates: async () => [...new Set([...(project?.status === 'ready' ? [project.dir] : []), ...(await recent.list()).map((p) => p.dir)])],
+    spansAdded: (dir, traceIds, count) => {
+      let pending = pendingSpans.get(dir)
+      if (!pending) pendingSpans.set(dir, (pending = { traceIds: new Set(), spans: 0 }))
+      pending.spans += count
+      for (const id of traceIds) if (pending.traceIds.size < TRACE_EVENT_IDS) pending.traceIds.add(id)
+      spanTimer ??= setTimeout(flushSpanEvents, TRACE_EVENT_DELAY_MS)
+    },
+  })
+  let ingestStatus: { url: string | null; error: string | null } = { url: null, error: 'This host does not run an ingest server' }
+
   const handlers: Handlers = {
     'app.info': async () => ({
       name: 'Weft' as const,
@@ -232,6 +280,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       secrets,
       providerOptions: options.providerOptions,
     }),
+    ...createTraceHandlers({ projects: traceProjects, projectDir: () => requireProject().dir, ingest: () => ingestStatus }),
     ...createRepoHandlers({
       store: requireStore,
       changed: storeChanged,
@@ -261,11 +310,22 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       if (fallbackToSample) return setProject(await ensureSampleProject(templateDir, options.userDataDir, { now }))
       return null
     },
+    ingest: {
+      resolveToken: (token) => traceProjects.byToken(token),
+      setStatus(status) {
+        ingestStatus = status
+      },
+    },
     async close() {
       stopWatching()
+      if (spanTimer) clearTimeout(spanTimer)
+      flushSpanEvents()
       await maintaining
       store?.close()
       store = null
+      for (const opened of otherStores.values()) (await opened.catch(() => null))?.close()
+      otherStores.clear()
+      traceProjects.close()
     },
   }
 }

@@ -14,6 +14,9 @@ import { defaultUserDataDir, packageRoot } from '../paths'
 import { startWebServer } from '../server/webServer'
 import type { CliContext, CliIO } from './context'
 import { registerStoreCommands } from './storeCommands'
+import { DEFAULT_INGEST_PORT } from '../server/ingest/ingestServer'
+import { ingestPortFromEnv, startWorkbenchIngest } from '../server/ingest/start'
+import { registerTraceCommands } from './traceCommands'
 import { registerRepoCommands } from './repoCommands'
 
 /** Default port of `weft serve`; stable so bookmarks and SDK settings keep working. */
@@ -146,7 +149,9 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
     .option('-p, --project <dir>', 'project folder to open (default: the last one, else the sample project)')
     .option('--port <n>', `port (0 = any free port; env WEFT_PORT)`, parsePort, io.env.WEFT_PORT ? parsePort(io.env.WEFT_PORT) : DEFAULT_PORT)
     .option('--host <host>', 'address to bind; anything but loopback exposes your projects to the network', '127.0.0.1')
-    .action(async (opts: { project?: string; port: number; host: string }) => {
+    .option('--ingest-port <n>', `port apps send traces to (0 = any free port; env WEFT_INGEST_PORT; default ${DEFAULT_INGEST_PORT})`, parsePort)
+    .option('--no-ingest', 'do not receive traces')
+    .action(async (opts: { project?: string; port: number; host: string; ingestPort?: number; ingest: boolean }) => {
       const wb = workbenchFor('web', opts.project)
       const project = await wb.openInitial({ fallbackToSample: true })
       const rendererDir = path.join(packageRoot(), 'out', 'renderer')
@@ -157,12 +162,18 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
         io.err(`warning: binding ${opts.host} makes Weft reachable from other machines; the session token is the only protection.\n`)
       }
       const server = await startWebServer({ workbench: wb, rendererDir, port: opts.port, host: opts.host, uploadDir: path.join(userDataDir, 'uploads') })
+      // Ingest always binds loopback: apps on this machine send spans, nothing else should.
+      const started = opts.ingest ? await startWorkbenchIngest(wb, { port: opts.ingestPort ?? ingestPortFromEnv(io.env) }) : null
+      const ingest = started?.server ?? null
+      if (!opts.ingest) wb.ingest.setStatus({ url: null, error: 'Receiving traces is turned off (weft serve --no-ingest)' })
       if (project) io.out(`Project: ${project.name} (${project.dir})\n`)
+      if (ingest) io.out(`Receiving traces at ${ingest.url} (token: weft token)\n`)
+      else if (started?.error) io.err(`warning: not receiving traces: ${started.error}\n`)
       io.out(`Weft is running at ${server.loginUrl}\n`)
       io.out('Press Ctrl+C to stop.\n')
       await new Promise<void>((resolve) => {
         const stop = () => {
-          void server.close().then(() => wb.close()).then(resolve)
+          void Promise.all([server.close(), ingest?.close()]).then(() => wb.close()).then(resolve)
         }
         process.once('SIGINT', stop)
         process.once('SIGTERM', stop)
@@ -171,6 +182,7 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
 
   registerStoreCommands(program, ctx)
   registerRepoCommands(program, ctx)
+  registerTraceCommands(program, ctx)
   return program
 }
 

@@ -45,6 +45,8 @@ export interface TraceDb {
   getSpan(id: string): StoredSpan | undefined
   /** Counts, latency percentiles, tokens and cost of traces started in [fromMs, toMs). */
   stats(window: { fromMs: number; toMs: number }): TraceStats
+  /** How many traces are stored. */
+  count(): number
   /** Closes the database. */
   close(): void
 }
@@ -62,6 +64,7 @@ export function openTraceDb(file: string): TraceDb {
     putPayload: db.prepare('INSERT OR REPLACE INTO payloads (span_id, field, json) VALUES (?, ?, ?)'),
     getPayload: db.prepare<[string, string], { json: string }>('SELECT json FROM payloads WHERE span_id = ? AND field = ?'),
     trace: db.prepare<[string], TraceRow>(`SELECT ${TRACE_COLUMNS} FROM traces WHERE trace_id = ?`),
+    count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM traces'),
     traceSpans: db.prepare<[string], SpanRow>('SELECT * FROM spans WHERE trace_id = ?'),
     latencies: db.prepare<[number, number], { latency_ms: number | null; errors: number; tokens: number; cost: number }>(
       'SELECT latency_ms, error_count > 0 AS errors, total_tokens AS tokens, cost_usd AS cost FROM traces WHERE start_ms >= ? AND start_ms < ?',
@@ -127,6 +130,9 @@ export function openTraceDb(file: string): TraceDb {
         totalTokens: rows.reduce((n, r) => n + r.tokens, 0),
         costUsd: rows.reduce((n, r) => n + r.cost, 0),
       }
+    },
+    count() {
+      return s.count.get()!.n
     },
     close() {
       db.close()

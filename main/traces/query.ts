@@ -3,7 +3,9 @@
  * (start, trace id) so pages stay stable while new traces arrive.
  */
 import type Database from 'better-sqlite3'
+import type { z } from 'zod'
 import { WeftError } from '../../common/errors'
+import type { TraceQuerySchema } from '../../common/schemas/trace'
 
 /** One row of the trace list. */
 export interface TraceSummary {
@@ -27,20 +29,8 @@ export interface TraceSummary {
   outputPreview: string | null
 }
 
-/** Filters for {@link TraceDb.listTraces}; all apply to the trace's root span and rollups. */
-export interface TraceQuery {
-  name?: string
-  kind?: string
-  status?: string
-  fromMs?: number
-  toMs?: number
-  minLatencyMs?: number
-  minCostUsd?: number
-  text?: string
-  limit: number
-  cursor?: string
-}
-
+/** Filters, sort and page for {@link TraceDb.listTraces}; filters apply to the trace's root span and rollups. */
+export type TraceQuery = z.input<typeof TraceQuerySchema>
 
 /** A `traces` row as SQLite returns it. */
 export type TraceRow = { [K in keyof TraceSummary as SnakeKey<K & string>]: TraceSummary[K] } & { trace_id: string }
@@ -61,7 +51,10 @@ export function toSummary(r: TraceRow): TraceSummary {
   }
 }
 
-/** Traces newest first; the cursor is the last row's (start, trace id), opaque to callers. */
+/** The column each sort orders by (nulls sort as -1 so running traces stay in the order). */
+const SORT_COLUMNS = { start: 'start_ms', latency: 'COALESCE(latency_ms, -1)', cost: 'cost_usd', tokens: 'total_tokens' } as const
+
+/** Traces in the chosen order; the cursor is the last row's (sort value, trace id), opaque to callers. */
 export function listTraces(db: Database.Database, q: TraceQuery): { traces: TraceSummary[]; nextCursor: string | null } {
   const where: string[] = []
   const params: Record<string, unknown> = {}
@@ -81,20 +74,30 @@ export function listTraces(db: Database.Database, q: TraceQuery): { traces: Trac
     add("(root_name LIKE @text ESCAPE '\\' OR inputs_preview LIKE @text ESCAPE '\\' OR output_preview LIKE @text ESCAPE '\\')",
       'text', `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
   }
+  Object.entries(q.attributes ?? {}).forEach(([key, value], i) => {
+    // JSON paths quote the key so dots in OpenTelemetry names ("gen_ai.system") are not path steps.
+    where.push(`EXISTS (SELECT 1 FROM spans s WHERE s.id = traces.root_span_id AND json_extract(s.attributes, @attrPath${i}) = @attrValue${i})`)
+    params[`attrPath${i}`] = `$."${key.replace(/["\\]/g, (c) => `\\${c}`)}"`
+    params[`attrValue${i}`] = typeof value === 'boolean' ? Number(value) : value
+  })
+  const column = SORT_COLUMNS[q.sort ?? 'start']
+  const desc = (q.order ?? 'desc') === 'desc'
   if (q.cursor) {
-    const [start, id] = decodeCursor(q.cursor)
-    where.push('(start_ms < @cStart OR (start_ms = @cStart AND trace_id < @cId))')
-    params.cStart = start
+    const [value, id] = decodeCursor(q.cursor)
+    const cmp = desc ? '<' : '>'
+    where.push(`(${column} ${cmp} @cValue OR (${column} = @cValue AND trace_id ${cmp} @cId))`)
+    params.cValue = value
     params.cId = id
   }
-  const limit = Math.max(1, Math.min(1000, Math.floor(q.limit)))
-  const sql = `SELECT ${TRACE_COLUMNS} FROM traces ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY start_ms DESC, trace_id DESC LIMIT ${limit + 1}`
-  const rows = db.prepare<[Record<string, unknown>], TraceRow>(sql).all(params)
-  const page = rows.slice(0, limit).map(toSummary)
+  const limit = Math.max(1, Math.min(1000, Math.floor(q.limit ?? 100)))
+  const dir = desc ? 'DESC' : 'ASC'
+  const sql = `SELECT ${TRACE_COLUMNS}, ${column} AS sort_value FROM traces ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY ${column} ${dir}, trace_id ${dir} LIMIT ${limit + 1}`
+  const rows = db.prepare<[Record<string, unknown>], TraceRow & { sort_value: number }>(sql).all(params)
+  const page = rows.slice(0, limit)
   const last = page[page.length - 1]
-  const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([last.startMs, last.traceId])).toString('base64url') : null
-  return { traces: page, nextCursor }
+  const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([last.sort_value, last.trace_id])).toString('base64url') : null
+  return { traces: page.map(toSummary), nextCursor }
 }
 
 function decodeCursor(cursor: string): [number, string] {

@@ -119,3 +119,20 @@ function toNode(row: SpanRow): SpanNode {
     subtreeErrorCount: row.status === 'error' ? 1 : 0,
   }
 }
+
+/** A tree node as it travels: no nesting (a 10,000-deep chain must survive JSON and IPC), its depth instead. */
+export type FlatSpanNode = Omit<SpanNode, 'children'> & { depth: number; childCount: number }
+
+/** The tree in pre-order (parents before children, siblings by start), each node with its depth. */
+export function flattenTree(roots: readonly SpanNode[]): FlatSpanNode[] {
+  const out: FlatSpanNode[] = []
+  const stack: Array<{ node: SpanNode; depth: number }> = []
+  for (let i = roots.length - 1; i >= 0; i--) stack.push({ node: roots[i]!, depth: 0 })
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!
+    const { children, ...rest } = node
+    out.push({ ...rest, depth, childCount: children.length })
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, depth: depth + 1 })
+  }
+  return out
+}

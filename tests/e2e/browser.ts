@@ -112,7 +112,7 @@ export async function startWebMode(options: WebModeOptions = {}): Promise<WebMod
   const started = performance.now()
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, WEFT_HOME: weftHome, WEFT_PORT: '' },
+    env: { ...process.env, WEFT_HOME: weftHome, WEFT_PORT: '', WEFT_INGEST_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

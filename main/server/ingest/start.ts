@@ -1,0 +1,34 @@
+/** Starts the ingest server for a workbench and tells the workbench where it listens (or why it does not). */
+import type { Workbench } from '../../workbench'
+import { DEFAULT_INGEST_PORT, startIngestServer, type IngestServer } from './ingestServer'
+import { ingestRoutes } from './routes'
+
+/** The ingest port from the environment (`WEFT_INGEST_PORT`), else the default. */
+export function ingestPortFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.WEFT_INGEST_PORT
+  if (raw === undefined || raw === '') return DEFAULT_INGEST_PORT
+  const port = Number(raw)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`WEFT_INGEST_PORT must be a port number (0–65535), not "${raw}"`)
+  }
+  return port
+}
+
+/**
+ * Starts ingest for `workbench`. A taken port does not stop the app: the
+ * reason is recorded where the Traces section shows it, and returned.
+ */
+export async function startWorkbenchIngest(
+  workbench: Workbench,
+  options: { port: number; host?: string },
+): Promise<{ server: IngestServer; error: null } | { server: null; error: string }> {
+  try {
+    const server = await startIngestServer({ resolveToken: workbench.ingest.resolveToken, routes: ingestRoutes(), port: options.port, host: options.host })
+    workbench.ingest.setStatus({ url: server.url, error: null })
+    return { server, error: null }
+  } catch (error) {
+    const message = (error as Error).message
+    workbench.ingest.setStatus({ url: null, error: message })
+    return { server: null, error: message }
+  }
+}

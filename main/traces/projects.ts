@@ -1,0 +1,121 @@
+/**
+ * Which project an ingest token unlocks, and each project's open trace
+ * database. A project's token lives in `.weft/ingest-token` (git-ignored, owner
+ * read/write only), made on first use; apps keep tracing into a project while
+ * the window shows another, so every project this process knows can be found
+ * by its token, not only the open one.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ObjectStore } from '../store/store'
+import type { IngestProject } from '../server/ingest/types'
+import { openTraceDb } from './db'
+
+/** Where a project keeps its ingest token, relative to the project folder. */
+export const INGEST_TOKEN_FILE = path.join('.weft', 'ingest-token')
+/** Where a project keeps its trace database, relative to the project folder. */
+export const TRACE_DB_FILE = path.join('.weft', 'traces.db')
+
+const TOKEN_PATTERN = /^weft_[A-Za-z0-9_-]{32}$/
+
+/** Reads a project's ingest token, making one when the project has none (or a damaged one). */
+export async function readOrCreateIngestToken(dir: string): Promise<string> {
+  const file = path.join(dir, INGEST_TOKEN_FILE)
+  const existing = await readIngestToken(dir)
+  if (existing) return existing
+  await fs.promises.mkdir(path.dirname(file), { recursive: true })
+  const token = `weft_${crypto.randomBytes(24).toString('base64url')}`
+  // Write then rename: a concurrent reader sees the old file or the whole new one.
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`
+  await fs.promises.writeFile(tmp, `${token}\n`, { mode: 0o600 })
+  await fs.promises.rename(tmp, file)
+  return token
+}
+
+/** Replaces a project's ingest token with a fresh one. */
+export async function rotateIngestToken(dir: string): Promise<void> {
+  await fs.promises.rm(path.join(dir, INGEST_TOKEN_FILE), { force: true })
+  await readOrCreateIngestToken(dir)
+}
+
+/** A project's ingest token, or null when it has none yet. */
+export async function readIngestToken(dir: string): Promise<string | null> {
+  const text = await fs.promises.readFile(path.join(dir, INGEST_TOKEN_FILE), 'utf8').catch(() => null)
+  const token = text?.trim()
+  return token && TOKEN_PATTERN.test(token) ? token : null
+}
+
+/** Options for {@link TraceProjects}. */
+export interface TraceProjectsOptions {
+  /** The object store of a project (the workbench shares the open project's). */
+  store(dir: string): Promise<ObjectStore>
+  /** Spans arrived for a project. */
+  spansAdded(dir: string, traceIds: readonly string[], count: number): void
+  /** Project folders to look in when a token is not one already seen (recent projects). */
+  candidates(): Promise<string[]>
+}
+
+/** The trace databases of the projects this process has seen, found by folder or token. */
+export class TraceProjects {
+  private readonly open = new Map<string, IngestProject>()
+  private readonly tokens = new Map<string, string>()
+  private closed = false
+
+  constructor(private readonly options: TraceProjectsOptions) {}
+
+  /** The project at `dir` with its trace database open (opened on first use). */
+  project(dir: string): IngestProject {
+    if (this.closed) throw new Error('Trace databases are closed')
+    const key = path.resolve(dir)
+    let project = this.open.get(key)
+    if (!project) {
+      const traces = openTraceDb(path.join(key, TRACE_DB_FILE))
+      project = {
+        dir: key,
+        traces,
+        store: () => this.options.store(key),
+        spansAdded: (traceIds, count) => this.options.spansAdded(key, traceIds, count),
+      }
+      this.open.set(key, project)
+    }
+    return project
+  }
+
+  /** The token of the project at `dir`, made on first use. */
+  async token(dir: string): Promise<string> {
+    const key = path.resolve(dir)
+    const token = await readOrCreateIngestToken(key)
+    this.remember(token, key)
+    return token
+  }
+
+  /** The project a token belongs to, or null for an unknown token. */
+  async byToken(token: string): Promise<IngestProject | null> {
+    if (!TOKEN_PATTERN.test(token)) return null
+    const known = this.tokens.get(token)
+    if (known) {
+      // The file may have been replaced (token rotated) since we saw it.
+      if ((await readIngestToken(known)) === token) return this.project(known)
+      this.tokens.delete(token)
+    }
+    for (const dir of await this.options.candidates()) {
+      const found = await readIngestToken(dir)
+      if (found) this.remember(found, path.resolve(dir))
+      if (found === token) return this.project(dir)
+    }
+    return null
+  }
+
+  /** Closes every trace database. */
+  close(): void {
+    this.closed = true
+    for (const project of this.open.values()) project.traces.close()
+    this.open.clear()
+  }
+
+  private remember(token: string, dir: string): void {
+    for (const [t, d] of this.tokens) if (d === dir && t !== token) this.tokens.delete(t)
+    this.tokens.set(token, dir)
+  }
+}
