@@ -33,7 +33,10 @@ function span(id: number, parent: number | null, extra: Partial<SpanInput> = {})
   }
 }
 
-async function post(target: TestIngest, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any } // eslint-disable-line @typescript-eslint/no-explicit-any -- replies of several shapes, asserted field by field> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- replies of several shapes, asserted field by field
+type Reply = { status: number; json: any }
+
+async function post(target: TestIngest, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
   const res = await fetch(`${target.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}`, ...headers },
