@@ -40,7 +40,7 @@ async function post(target: TestIngest, path: string, body: unknown, headers: Re
   const res = await fetch(`${target.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}`, ...headers },
-    body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+    body: typeof body === 'string' ? body : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
   })
   const text = await res.text()
   return { status: res.status, json: text ? JSON.parse(text) : null }
