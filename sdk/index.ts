@@ -1,8 +1,12 @@
 /**
- * The Weft SDK, imported by users' apps. Empty for now: `op()` tracing and
- * `evaluate()` arrive with trace ingestion and the evaluation engine. It will
- * depend on common/ only (lint enforces it), never on main/ or the renderer.
+ * The Weft SDK, imported by users' apps: trace functions with `op()`, scope
+ * attributes with `withAttributes()`, wrap or auto-instrument the OpenAI and
+ * Anthropic clients, and read prompts and datasets back from Weft. It depends
+ * on common/ types only (lint enforces it) and on nothing outside Node.
  */
-
-/** The SDK's version; travels with every batch so Weft can refuse an incompatible one. */
-export const SDK_VERSION = '0.1.0'
+export { SDK_VERSION } from './version'
+export { init, stats, flush, shutdown, type InitOptions } from './client'
+export type { ExportStats } from './exporter'
+export { op, withAttributes, currentSpan, type OpOptions } from './op'
+export type { SpanKind, Attributes, ModelUsage } from './span'
+export { toJsonSafe } from './serialize'
