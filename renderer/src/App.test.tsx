@@ -30,10 +30,10 @@ describe('App shell', () => {
       prompts: /Prompts are Dotprompt files/,
       datasets: /No \.jsonl files in datasets\/ yet/,
       playground: /No \.yaml or \.yml files in models\/ yet/,
-      traces: /Traces from the Weft SDK, OpenTelemetry or the W&B Weave SDK will appear here — coming with trace ingestion/,
+      traces: /Send spans from an app with the Weft SDK, any OpenTelemetry exporter, or the unchanged W&B Weave SDK/,
       evaluations: /No \.yaml or \.yml files in evals\/ yet/,
       annotate: /coming with annotation queues/,
-      monitor: /coming with trace ingestion/,
+      monitor: /coming with monitoring dashboards/,
     }
     for (const section of SECTIONS) {
       fireEvent.click(screen.getByTestId(`section-${section.id}`))

@@ -3,6 +3,7 @@ import type { SectionId } from '../../../common/commands'
 import { LazyDatasetsSection } from '../datasets/LazyDatasetsSection'
 import { PlaygroundSection } from '../models/PlaygroundSection'
 import { PromptsSection } from '../prompts/PromptsSection'
+import { TracesSection } from '../traces/TracesSection'
 import { ObjectFilesSection } from './ObjectFilesSection'
 import { PlaceholderSection } from './PlaceholderSection'
 
@@ -16,14 +17,7 @@ export function SectionView({ section }: { section: SectionId }) {
     case 'playground':
       return <PlaygroundSection />
     case 'traces':
-      return (
-        <PlaceholderSection title="Traces" emptyTitle="No traces yet">
-          <p>
-            Traces from the Weft SDK, OpenTelemetry or the W&amp;B Weave SDK will appear here — coming with trace
-            ingestion.
-          </p>
-        </PlaceholderSection>
-      )
+      return <TracesSection />
     case 'evaluations':
       return (
         <ObjectFilesSection
@@ -48,8 +42,8 @@ export function SectionView({ section }: { section: SectionId }) {
       return (
         <PlaceholderSection title="Monitor" emptyTitle="No monitoring data yet">
           <p>
-            Latency, token usage, cost and scores of your traces over time will appear here — coming with trace
-            ingestion.
+            Latency, token usage, cost and scores of your traces over time will appear here — coming with monitoring
+            dashboards.
           </p>
         </PlaceholderSection>
       )

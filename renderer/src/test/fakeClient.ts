@@ -97,5 +97,8 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
     if (!found) throw new WeftError('NOT_FOUND', `No ${kind} named ${name}`)
     return { object: found, content: options.files?.[found.path] ?? '' }
   })
+  // A project with no traces yet, receiving on the default port.
+  client.handle('ingest.info', () => ({ url: 'http://127.0.0.1:4319', error: null, token: `weft_${'t'.repeat(32)}`, traceCount: 0 }))
+  client.handle('traces.list', () => ({ traces: [], nextCursor: null }))
   return client
 }

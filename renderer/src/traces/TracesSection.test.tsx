@@ -1,0 +1,74 @@
+import { act, fireEvent, screen, waitFor } from '@testing-library/react'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { ResponseOf } from '../../../common/contract'
+import { createFakeClient, sampleProject } from '../test/fakeClient'
+import { renderApp, resetAppState } from '../test/renderApp'
+
+beforeEach(resetAppState)
+
+type Summary = ResponseOf<'traces.list'>['traces'][number]
+type Node = ResponseOf<'traces.get'>['spans'][number]
+
+const summary = (traceId: string, rootName: string, extra: Partial<Summary> = {}): Summary => ({
+  traceId, rootSpanId: `${traceId}-root`, rootName, rootKind: 'chain', startMs: 1_800_000_000_000, endMs: 1_800_000_001_200, latencyMs: 1200,
+  status: 'ok', spanCount: 2, errorCount: 0, inputTokens: 30, outputTokens: 12, totalTokens: 42, costUsd: 0.0021, sessionId: null,
+  inputsPreview: null, outputPreview: null, ...extra,
+})
+const node = (id: string, name: string, depth: number, extra: Partial<Node> = {}): Node => ({
+  id, parentId: depth ? 'root' : null, name, kind: 'chain', startMs: 1_800_000_000_000, endMs: 1_800_000_001_200, status: 'ok', error: null,
+  inputsPreview: null, outputPreview: null, inputTokens: 0, outputTokens: 0, costUsd: null, subtreeLatencyMs: 1200, subtreeTokens: 42,
+  subtreeCostUsd: 0, subtreeErrorCount: 0, depth, childCount: depth ? 0 : 1, ...extra,
+})
+
+function withTraces(list: Summary[]) {
+  const client = createFakeClient({ project: sampleProject() })
+  let traces = list
+  client.handle('ingest.info', () => ({ url: 'http://127.0.0.1:4319', error: null, token: `weft_${'k'.repeat(32)}`, traceCount: traces.length }))
+  client.handle('traces.list', () => ({ traces, nextCursor: null }))
+  client.handle('traces.get', ({ traceId }) => ({
+    trace: traces.find((t) => t.traceId === traceId)!,
+    spans: [node('root', 'answer', 0), node('llm', 'chat', 1, { kind: 'llm' })],
+  }))
+  client.handle('spans.get', ({ spanId }) => ({
+    span: {
+      id: spanId, traceId: 't1', parentId: null, name: spanId === 'llm' ? 'chat' : 'answer', kind: 'llm', startMs: 1_800_000_000_000, endMs: 1_800_000_001_200,
+      status: 'ok', error: null, inputs: { question: '<script>alert(1)</script>' }, output: '<img src="http://example.com/x.png">', attributes: {},
+      usage: { 'gpt-x': { inputTokens: 30, outputTokens: 12 } }, costUsd: null, sessionId: null, inputTokens: 30, outputTokens: 12,
+    },
+  }))
+  return { client, setTraces: (next: Summary[]) => (traces = next) }
+}
+
+describe('Traces section', () => {
+  it('shows where to send spans, with the token hidden until asked', async () => {
+    const { client } = withTraces([])
+    renderApp(client)
+    fireEvent.click(await screen.findByTestId('section-traces'))
+    expect(await screen.findByTestId('ingest-url')).toHaveProperty('textContent', 'http://127.0.0.1:4319')
+    expect(screen.getByTestId('ingest-token').textContent).not.toContain('k'.repeat(32))
+    expect(screen.getByTestId('connect-snippet').textContent).toContain('WEFT_TOKEN=<token>')
+    fireEvent.click(screen.getByRole('button', { name: 'Show' }))
+    expect(screen.getByTestId('ingest-token').textContent).toBe(`weft_${'k'.repeat(32)}`)
+    fireEvent.click(screen.getByRole('tab', { name: 'W&B Weave' }))
+    expect(screen.getByTestId('connect-snippet').textContent).toContain('WF_TRACE_SERVER_URL=http://127.0.0.1:4319')
+  })
+
+  it('lists traces, refreshes when spans arrive, and shows a span as text only', async () => {
+    const { client, setTraces } = withTraces([summary('t1', 'answer')])
+    renderApp(client)
+    fireEvent.click(await screen.findByTestId('section-traces'))
+    expect(await screen.findByText('answer')).toBeTruthy()
+    setTraces([summary('t2', 'second run'), summary('t1', 'answer')])
+    act(() => client.emit('traces.added', { dir: sampleProject().dir, traceIds: ['t2'], spans: 3 }))
+    expect(await screen.findByText('second run', undefined, { timeout: 3000 })).toBeTruthy()
+    expect(screen.getByTestId('traces-live').textContent).toContain('3 new spans')
+
+    fireEvent.click(screen.getAllByRole('option')[1]!)
+    const tree = await screen.findByTestId('span-tree')
+    expect(tree.textContent).toContain('chat')
+    fireEvent.click(screen.getByRole('treeitem', { name: /chat/ }))
+    await waitFor(() => expect(screen.getByTestId('span-detail').textContent).toContain('gpt-x: 30 in / 12 out'))
+    expect(screen.getByTestId('span-inputs').textContent).toContain('<script>alert(1)</script>')
+    expect(document.querySelector('.span-detail script, .span-detail img')).toBeNull()
+  })
+})
