@@ -61,6 +61,11 @@ export function openTraceDb(file: string): TraceDb {
       input_tokens, output_tokens, cost_usd, session_id) VALUES (@id, @trace_id, @parent_id, @name, @kind, @start_ms, @end_ms,
       @status, @error, @inputs, @inputs_preview, @inputs_external, @output, @output_preview, @output_external, @attributes,
       @usage, @input_tokens, @output_tokens, @cost_usd, @session_id)`),
+        addRow: db.prepare(`INSERT INTO spans (id, trace_id, parent_id, name, kind, start_ms, end_ms, status, error,
+      inputs, inputs_preview, inputs_external, output, output_preview, output_external, attributes, usage,
+      input_tokens, output_tokens, cost_usd, session_id) VALUES (@id, @trace_id, @parent_id, @name, @kind, @start_ms, @end_ms,
+      @status, @error, @inputs, @inputs_preview, @inputs_external, @output, @output_preview, @output_external, @attributes,
+      @usage, @input_tokens, @output_tokens, @cost_usd, @session_id) ON CONFLICT (id) DO NOTHING`),
     putPayload: db.prepare('INSERT OR REPLACE INTO payloads (span_id, field, json) VALUES (?, ?, ?)'),
     getPayload: db.prepare<[string, string], { json: string }>('SELECT json FROM payloads WHERE span_id = ? AND field = ?'),
     trace: db.prepare<[string], TraceRow>(`SELECT ${TRACE_COLUMNS} FROM traces WHERE trace_id = ?`),
@@ -74,9 +79,16 @@ export function openTraceDb(file: string): TraceDb {
   const rollups = new Rollups(db)
   const insert = db.transaction((spans: Span[]) => {
     for (const span of spans) {
-      const existing = s.getRow.get(span.id)
-      const row = existing ? merge(existing, span) : toRow(span)
-      if (row.payloads.length === 0 && existing && sameRow(existing, row.row)) continue
+      // Most spans are new: try the insert first and read the stored row only on a re-arrival.
+      const fresh = toRow(span)
+      if (s.addRow.run(fresh.row).changes === 1) {
+        for (const [field, json] of fresh.payloads) s.putPayload.run(span.id, field, json)
+        rollups.add(undefined, fresh.row)
+        continue
+      }
+      const existing = s.getRow.get(span.id)!
+      const row = merge(existing, span)
+      if (row.payloads.length === 0 && sameRow(existing, row.row)) continue
       s.putRow.run(row.row)
       for (const [field, json] of row.payloads) s.putPayload.run(span.id, field, json)
       rollups.add(existing, row.row)
