@@ -91,7 +91,7 @@ beforeAll(async () => {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-weave-app-'))
   fs.writeFileSync(path.join(dir, 'app.cjs'), APP)
-  const { stdout } = await run(process.execPath, ['app.cjs'], {
+  const { stdout, stderr } = await run(process.execPath, ['app.cjs'], {
     cwd: dir,
     timeout: 90_000,
     env: {
@@ -99,6 +99,8 @@ beforeAll(async () => {
       WF_TRACE_SERVER_URL: url, WANDB_API_KEY: ingest.token, WEAVE_PRINT_CALL_LINK: 'false',
     },
   })
+  // The SDK reports failed uploads and batches on stderr and keeps going.
+  expect(stderr).not.toMatch(/error/i)
   result = JSON.parse(stdout.trim().split('\n').at(-1)!) as typeof result
   expect(fs.existsSync(path.join(dir, 'weaveErrors.log'))).toBe(false)
   fs.rmSync(dir, { recursive: true, force: true })
