@@ -134,7 +134,8 @@ export function init(options: InitOptions = {}): void {
       requestTimeoutMs: positive(options.requestTimeoutMs, 10_000),
       maxInFlight: positive(options.maxInFlight, 2),
       compress: options.compress ?? !isLoopback(endpoint),
-      warn: (message) => state.warn(message),
+      // This exporter's warnings go where its init said, even after a later init.
+      warn: state.warn,
     })
     installExitHook()
   } catch (error) {

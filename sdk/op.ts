@@ -35,7 +35,8 @@ export function readParamNames(fn: (...args: never[]) => unknown): (string | und
   if (arrow) return [arrow[1]]
   const list = /^[^(]*\(([^)]*)\)/.exec(source)?.[1]
   if (!list || !list.trim()) return []
-  return list.split(',').map((part) => /^\s*(?:\.\.\.)?([A-Za-z_$][\w$]*)\s*(?:=.*)?$/s.exec(part)?.[1])
+  // A rest parameter gets no name: its values are recorded as argN.
+  return list.split(',').map((part) => /^\s*([A-Za-z_$][\w$]*)\s*(?:=.*)?$/s.exec(part)?.[1])
 }
 
 /** The recorded inputs: `{ name: value }` by parameter name, `argN` where there is none. */
