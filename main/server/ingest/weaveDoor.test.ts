@@ -100,7 +100,10 @@ describe('calls', () => {
     expect(traces.getSpan('root')).toMatchObject({ status: 'running', endMs: null })
     await post('/call/end', { end: end('root').req.end })
     expect(traces.getSpan('root')).toMatchObject({ status: 'ok', output: 'root!' })
-    expect(traces.getTrace('T1')!.trace).toMatchObject({ spanCount: 2, status: 'ok' })
+    expect(traces.getTrace('T1')!.trace).toMatchObject({ spanCount: 2, status: 'ok', rootName: 'root' })
+    // An end before its start in one batch is the same as the other way round.
+    await post('/call/upsert_batch', { batch: [end('late', { output: 'done' }), start('late', { parent_id: 'root' })] })
+    expect(traces.getSpan('late')).toMatchObject({ status: 'ok', output: 'done', parentId: 'root' })
     // Replays change nothing.
     await post('/call/upsert_batch', { batch: [start('child', { parent_id: 'root' }), end('child', { output: 'other' })] })
     expect(traces.getSpan('child')!.output).toBe(42)

@@ -1,6 +1,13 @@
+import { createRequire } from 'node:module'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bytesDigest, tableDigest, valueDigest } from './digest'
 import { fromJs, parsePyJson, pythonDumps, pythonFloat, toJs } from './pyjson'
+
+// The weave SDK's own serializer (devDependency, not in its exports map): it
+// agrees with Python on ASCII text, ints and key order.
+const sdkRequire = createRequire(import.meta.url)
+const { valDigest } = sdkRequire(path.join(path.dirname(sdkRequire.resolve('weave')), 'digest.js')) as { valDigest: (value: unknown) => string }
 
 // Expected strings and digests were produced by CPython 3's json.dumps(v, sort_keys=True)
 // and weave/shared/digest.py's bytes_digest, so these pin the serializer to Python.
@@ -44,6 +51,18 @@ describe('pythonDumps', () => {
     const value = toJs(parsePyJson('{"__proto__":{"x":1}}')) as Record<string, unknown>
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype)
     expect(Object.keys(value)).toEqual(['__proto__'])
+  })
+})
+
+describe('the weave SDK', () => {
+  it('computes the same digests where its serializer matches Python', () => {
+    const values = [{ b: [1, 2, { z: null, a: true }], a: 'x"y\\z\n' }, [], {}, 'plain', 12345678901, { rows: 'weave:///e/p/table/abc', _bases: ['Object', 'BaseModel'] }]
+    for (const value of values) expect(valueDigest(fromJs(value))).toBe(valDigest(value))
+  })
+
+  it('differs from it, as Python does, on non-ASCII text', () => {
+    expect(pythonDumps(fromJs({ k: 'é' }))).toBe('{"k": "\\u00e9"}')
+    expect(valueDigest(fromJs({ k: 'é' }))).not.toBe(valDigest({ k: 'é' }))
   })
 })
 
