@@ -70,7 +70,7 @@ export async function startSink(): Promise<Sink> {
       let raw = Buffer.concat(chunks)
       const bytes = raw.length
       if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw)
-      let body: Record<string, unknown> = {}
+      let body: Record<string, unknown>
       try {
         body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>
       } catch {
