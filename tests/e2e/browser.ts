@@ -88,6 +88,10 @@ export interface WebMode {
   output(): string
   /** Milliseconds from spawn to the URL line on stdout. */
   startupMs: number
+  /** Where the server receives traces (it listens on a free port), or null when it printed none. */
+  ingestUrl: string | null
+  /** Sends a signal (SIGKILL: a crash) and waits for the process to end. */
+  kill(signal: NodeJS.Signals): Promise<void>
   /** Stops the server (SIGTERM, then SIGKILL after 5 s). */
   stop(): Promise<void>
 }
@@ -162,6 +166,13 @@ export async function startWebMode(options: WebModeOptions = {}): Promise<WebMod
     weftHome,
     startupMs,
     output: () => output,
+    ingestUrl: /Receiving traces at (http:\/\/\S+)/.exec(output)?.[1] ?? null,
+    kill: async (signal) => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+      child.kill(signal)
+      await exited
+    },
     stop: async () => {
       process.off('exit', killOnExit)
       await stopChild(child)

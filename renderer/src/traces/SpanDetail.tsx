@@ -32,7 +32,7 @@ export function SpanDetail() {
         {span.name} <span className={`kind-badge kind-${span.kind}`}>{span.kind}</span>
       </h2>
       <p className="span-facts">
-        <span className={`status-dot ${span.status}`} /> {span.status} · {formatDuration(span.endMs === null ? null : span.endMs - span.startMs)} ·
+        <span className={`trace-status ${span.status}`} /> {span.status} · {formatDuration(span.endMs === null ? null : span.endMs - span.startMs)} ·
         started {new Date(span.startMs).toLocaleString()}
         {span.costUsd ? ` · ${formatCost(span.costUsd)}` : ''}
       </p>

@@ -66,7 +66,7 @@ export function TracesSection() {
         </p>
       )}
       {info && (empty || connectOpen) && (
-        <div className={empty ? 'section-body section-body-padded' : 'connect-drawer'}>
+        <div className={empty ? 'section-body section-body-padded traces-empty' : 'connect-drawer'}>
           {empty && (
             <EmptyState title="No traces yet">
               <p>Send spans from an app with the Weft SDK, any OpenTelemetry exporter, or the unchanged W&amp;B Weave SDK. They appear here as they arrive.</p>
@@ -87,7 +87,7 @@ export function TracesSection() {
                 className={`trace-row${t.traceId === selectedTraceId ? ' selected' : ''}`}
                 onClick={() => void openTrace(client, t.traceId)}
               >
-                <span className={`status-dot ${t.status}`} title={t.status} />
+                <span className={`trace-status ${t.status}`} title={t.status} />
                 <span className="trace-name">{t.rootName}</span>
                 <span className="trace-meta">
                   {new Date(t.startMs).toLocaleTimeString()} · {formatDuration(t.latencyMs)} · {t.spanCount} spans

@@ -1,0 +1,139 @@
+/**
+ * Trace ingestion through `weft serve`: the Traces section shows where to send
+ * spans, a trace sent by an app appears live and opens as a tree, and a
+ * SIGKILL in the middle of ingest keeps every span the server acknowledged.
+ */
+import { execFileSync } from 'node:child_process'
+import path from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { openTraceDb } from '../../main/traces/db'
+import { TRACE_DB_FILE } from '../../main/traces/projects'
+import { REPO_ROOT, assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, startWebMode, waitForReady, weftInit, type Session, type WebMode } from './browser'
+
+let browser: Browser
+let session: Session | undefined
+let home: string
+
+const weft = (...args: string[]) => execFileSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'weft.js'), ...args], { env: { ...process.env, WEFT_HOME: home }, encoding: 'utf8' })
+const hex = (n: number, len: number) => n.toString(16).padStart(len, '0')
+
+async function sendSpans(url: string, token: string, spans: unknown[]): Promise<Response> {
+  return fetch(`${url}/weft/v1/spans`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ spans }),
+  })
+}
+
+beforeAll(async () => {
+  assertBuilt()
+  home = makeTempDir('home')
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  removeDir(home)
+})
+
+afterEach(async (context) => {
+  const current = session
+  session = undefined
+  if (current) expect(await endSession(current, context.task), 'errors in the page').toEqual([])
+})
+
+describe('trace ingestion in web mode', () => {
+  let server: WebMode
+  let projectDir: string
+  let token: string
+
+  beforeAll(async () => {
+    projectDir = path.join(home, 'traced')
+    await weftInit(projectDir, home, 'Traced app')
+    server = await startWebMode({ weftHome: home, projectDir })
+    token = weft('token', '--quiet', '--project', projectDir).trim()
+  })
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  test('the Traces section shows the endpoint and token, and a trace sent by an app appears live', async () => {
+    expect(server.ingestUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    session = await openSession(browser, { width: 1300, height: 820 })
+    const page = session.page
+    await page.goto(server.loginUrl)
+    await waitForReady(page)
+    await page.getByTestId('section-traces').click()
+    await expect.poll(() => page.getByTestId('ingest-url').textContent()).toBe(server.ingestUrl)
+    await page.getByRole('button', { name: 'Show' }).click()
+    expect(await page.getByTestId('ingest-token').textContent()).toBe(token)
+    await saveScreenshot(page, 'traces-connect')
+
+    const traceId = hex(0x7ace, 32)
+    const t0 = Date.now()
+    const reply = await sendSpans(server.ingestUrl!, token, [
+      { id: hex(2, 16), traceId, parentId: hex(1, 16), name: 'chat', kind: 'llm', startMs: t0 + 5, endMs: t0 + 420, inputs: { messages: [{ role: 'user', content: 'Where is my parcel?' }] }, output: 'On its way <img src="http://example.com/pixel.png">', usage: { 'gpt-x': { inputTokens: 12, outputTokens: 5 } } },
+      { id: hex(1, 16), traceId, name: 'support-answer', kind: 'chain', startMs: t0, endMs: t0 + 450 },
+    ])
+    expect(reply.status).toBe(200)
+    // Live: the list refreshes on the traces.added event, no reload.
+    await page.getByRole('option', { name: /support-answer/ }).click()
+    await page.getByRole('treeitem', { name: /chat/ }).click()
+    await expect.poll(() => page.getByTestId('span-detail').textContent()).toContain('gpt-x: 12 in / 5 out')
+    expect(await page.getByTestId('span-output').textContent()).toContain('<img src="http://example.com/pixel.png">')
+    await saveScreenshot(page, 'traces-live-trace')
+    // `weft traces` reads the same database.
+    expect(weft('traces', '--project', projectDir)).toContain('support-answer')
+  })
+})
+
+describe('a crash in the middle of ingest', () => {
+  test('keeps every span the server acknowledged', async () => {
+    const projectDir = path.join(home, 'crashy')
+    await weftInit(projectDir, home, 'Crashy')
+    const server = await startWebMode({ weftHome: home, projectDir })
+    const token = weft('token', '--quiet', '--project', projectDir).trim()
+    const acknowledged: string[] = []
+    let batch = 0
+    // Several senders at once, so the kill lands while requests are in flight.
+    const sender = async (lane: number) => {
+      for (;;) {
+        const n = batch++
+        const spans = Array.from({ length: 200 }, (_, i) => ({
+          id: `${lane}-${n}-${i}`,
+          traceId: `trace-${n}`,
+          parentId: i === 0 ? null : `${lane}-${n}-0`,
+          name: `step-${i}`,
+          startMs: 1_800_000_000_000 + n * 1000 + i,
+          endMs: 1_800_000_000_000 + n * 1000 + i + 1,
+          output: 'x'.repeat(200),
+        }))
+        try {
+          const reply = await sendSpans(server.ingestUrl!, token, spans)
+          if (reply.status !== 200) return
+          acknowledged.push(...spans.map((s) => s.id))
+        } catch {
+          return
+        }
+      }
+    }
+    const lanes = [sender(0), sender(1), sender(2)]
+    while (acknowledged.length < 6000) await new Promise((r) => setTimeout(r, 20))
+    await server.kill('SIGKILL')
+    await Promise.all(lanes)
+    await server.stop()
+
+    const db = openTraceDb(path.join(projectDir, TRACE_DB_FILE))
+    try {
+      const missing = acknowledged.filter((id) => db.getSpan(id) === undefined)
+      expect({ acknowledged: acknowledged.length, missing: missing.length }).toEqual({ acknowledged: acknowledged.length, missing: 0 })
+      // The rollups were written in the same transactions as their spans.
+      const stored = db.sqlite.prepare('SELECT COUNT(*) AS n FROM spans').get() as { n: number }
+      const rolled = db.sqlite.prepare('SELECT SUM(span_count) AS n FROM traces').get() as { n: number }
+      expect(rolled.n).toBe(stored.n)
+    } finally {
+      db.close()
+    }
+  })
+})
