@@ -16,7 +16,7 @@ import { createObject, queryObjects, readObject } from '../../traces/weave/objec
 import { parsePyJson, toJs, type PyValue } from '../../traces/weave/pyjson'
 import { resolveRef } from '../../traces/weave/refs'
 import * as S from '../../traces/weave/schemas'
-import { createFile, createTable, queryTable, readFile, updateTable, type TableStep } from '../../traces/weave/tables'
+import { createFile, createTable, createTableFromDigests, queryTable, readFile, updateTable, type TableStep } from '../../traces/weave/tables'
 import { errorReply } from './ingestServer'
 import type { IngestReply, IngestRequest, IngestRoute } from './types'
 
@@ -81,6 +81,10 @@ export function weaveRoutes(): IngestRoute[] {
       const body = validate(S.TableCreateSchema, toJs(py))
       const rows = (pyAt(py, 'table', 'rows') as PyValue[] | undefined) ?? []
       return ok(createTable(r.project.traces.sqlite, body.table.project_id, rows))
+    }),
+    post('/table/create_from_digests', (r) => {
+      const body = validate(S.TableFromDigestsSchema, json(r))
+      return ok(createTableFromDigests(r.project.traces.sqlite, body.project_id, body.row_digests))
     }),
     post('/table/update', (r) => {
       const py = pyJson(r)

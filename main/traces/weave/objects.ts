@@ -51,7 +51,6 @@ function prepare(db: Database.Database) {
     byDigest: db.prepare<[string, string, string], ObjectRow>(`SELECT ${COLUMNS}, o.val FROM weave_objects o WHERE project_id = ? AND object_id = ? AND digest = ?`),
     byVersion: db.prepare<[string, string, number], ObjectRow>(`SELECT ${COLUMNS}, o.val FROM weave_objects o WHERE project_id = ? AND object_id = ? AND version_index = ?`),
     latest: db.prepare<[string, string], ObjectRow>(`SELECT ${COLUMNS}, o.val FROM weave_objects o WHERE project_id = ? AND object_id = ? ORDER BY version_index DESC LIMIT 1`),
-    anyByDigest: db.prepare<[string, string], ObjectRow>(`SELECT ${COLUMNS}, o.val FROM weave_objects o WHERE project_id = ? AND digest = ? LIMIT 1`),
     nextVersion: db.prepare<[string, string], { n: number }>('SELECT COALESCE(MAX(version_index) + 1, 0) AS n FROM weave_objects WHERE project_id = ? AND object_id = ?'),
     insert: db.prepare(`INSERT INTO weave_objects (project_id, object_id, digest, version_index, kind, base_object_class, leaf_object_class, val, created_ms)
       VALUES (@project_id, @object_id, @digest, @version_index, @kind, @base_object_class, @leaf_object_class, @val, @created_ms)`),
@@ -130,12 +129,6 @@ export function queryObjects(db: Database.Database, query: ObjQuery): WeaveObjec
     ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`
   const rows = db.prepare<unknown[], ObjectRow>(sql).all(...args, query.limit ?? -1, query.offset ?? 0)
   return rows.map((row) => toObject(row, !query.metadata_only))
-}
-
-/** The first object of any name with this digest (refs from other projects' names resolve by content). */
-export function readObjectByDigest(db: Database.Database, projectId: string, digest: string): WeaveObject | undefined {
-  const row = statements(db).anyByDigest.get(projectId, digest)
-  return row && toObject(row, true)
 }
 
 function toObject(row: ObjectRow, withVal: boolean): WeaveObject {

@@ -145,6 +145,8 @@ export const TableUpdateStepSchema = z.union([
   z.object({ pop: z.object({ index: z.number().int() }) }),
   z.object({ insert: z.object({ index: z.number().int(), row }) }),
 ], { error: 'must be {append:{row}}, {pop:{index}} or {insert:{index,row}}' })
+/** `/table/create_from_digests`. */
+export const TableFromDigestsSchema = z.object({ project_id: projectId, row_digests: z.array(z.string().min(1)) })
 /** `/table/update`. */
 export const TableUpdateSchema = z.object({ project_id: projectId, base_digest: z.string().min(1), updates: z.array(TableUpdateStepSchema) })
 /** `/table/query` and `/table/query_stats`. */

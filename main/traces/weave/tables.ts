@@ -47,6 +47,19 @@ export function createTable(db: Database.Database, projectId: string, rows: read
   return { digest, row_digests: rowDigests }
 }
 
+/** A table over rows already stored (the Python client's `/table/create_from_digests`). */
+export function createTableFromDigests(db: Database.Database, projectId: string, rowDigests: readonly string[], now = Date.now()): { digest: string } {
+  const s = statements(db)
+  rowDigests.forEach((digest, i) => {
+    if (!s.row.get(projectId, digest)) {
+      throw new WeftError('INVALID_REQUEST', `row_digests.${i}: no row ${digest} in ${projectId}`, [{ path: `row_digests.${i}`, message: `no row ${digest}` }])
+    }
+  })
+  const digest = tableDigest(rowDigests)
+  s.putTable.run(projectId, digest, JSON.stringify(rowDigests), now)
+  return { digest }
+}
+
 /** A table's row digests in order, or undefined when unknown. */
 export function tableRowDigests(db: Database.Database, projectId: string, digest: string): string[] | undefined {
   const row = statements(db).table.get(projectId, digest)
