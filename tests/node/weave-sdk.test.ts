@@ -15,6 +15,7 @@ import { ingestRoutes } from '../../main/server/ingest/routes'
 import { weaveRoutes } from '../../main/server/ingest/weaveDoor'
 import type { StoredSpan } from '../../main/traces/db'
 import { listWeaveDatasets, readWeaveDatasetRows } from '../../main/traces/weave/datasets'
+import { completion, startFakeOpenAI, type FakeOpenAI } from './fakeOpenAI'
 import { startTestIngest, type TestIngest } from './ingestHarness'
 
 const run = promisify(execFile)
@@ -22,7 +23,10 @@ const ROOT = path.resolve(__dirname, '../..')
 
 /** The app: CommonJS, as a plain `node app.cjs` user would write it; prints what it read back. */
 const APP = String.raw`
-const weave = require(require.resolve('weave', { paths: [process.env.WEFT_REPO] }))
+const fromRepo = (name) => require(require.resolve(name, { paths: [process.env.WEFT_REPO] }))
+// openai before weave, then wrapped: one traced call (weave.md §2.6).
+const { OpenAI } = fromRepo('openai')
+const weave = fromRepo('weave')
 
 async function main() {
   const client = await weave.init('local-entity/demo')
@@ -34,6 +38,13 @@ async function main() {
     return loud + '!'
   })
   const greeting = await greet('world')
+
+  const openai = weave.wrapOpenAI(new OpenAI({ baseURL: process.env.FAKE_OPENAI_URL, apiKey: 'sk-fake' }))
+  const answer = weave.op(async function answer(question) {
+    const reply = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }] })
+    return reply.choices[0].message.content
+  })
+  await answer('Where is my parcel?')
 
   const rows = [{ input: '2+2', expected: '4' }, { input: '1+2', expected: '3' }]
   const dataset = new weave.Dataset({ name: 'tiny-ds', rows })
@@ -69,6 +80,7 @@ main().catch((error) => { console.error(error); process.exit(1) })
 `
 
 let ingest: TestIngest
+let fake: FakeOpenAI
 let url: string
 let extra: IngestServer | undefined
 let result: {
@@ -83,6 +95,8 @@ let spans: StoredSpan[]
 
 beforeAll(async () => {
   ingest = await startTestIngest()
+  fake = await startFakeOpenAI()
+  fake.enqueue({ kind: 'json', body: completion({ content: 'On its way.', usage: { prompt: 9, completion: 3 } }) })
   url = ingest.url
   if (!ingestRoutes().some((route) => route.path === '/call/upsert_batch')) {
     // Until routes.ts mounts the Weave door, serve it beside the harness's server for the same project.
@@ -96,7 +110,7 @@ beforeAll(async () => {
     timeout: 90_000,
     env: {
       PATH: process.env.PATH, HOME: dir, WEFT_REPO: ROOT,
-      WF_TRACE_SERVER_URL: url, WANDB_API_KEY: ingest.token, WEAVE_PRINT_CALL_LINK: 'false',
+      FAKE_OPENAI_URL: fake.baseUrl, WF_TRACE_SERVER_URL: url, WANDB_API_KEY: ingest.token, WEAVE_PRINT_CALL_LINK: 'false',
     },
   })
   // The SDK reports failed uploads and batches on stderr and keeps going.
@@ -110,6 +124,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await extra?.close()
+  await fake?.close()
   await ingest?.close()
 })
 
@@ -129,6 +144,18 @@ describe('the unmodified weave SDK against Weft', () => {
     expect(one('shout')).toMatchObject({ parentId: greet.id, traceId: greet.traceId, status: 'ok', output: 'HELLO WORLD' })
     expect(one('boom')).toMatchObject({ parentId: greet.id, status: 'error', error: { message: 'kaboom 1' }, output: null })
     expect(ingest.traces.getTrace(greet.traceId)!.trace).toMatchObject({ spanCount: 3, status: 'error', rootName: 'greet' })
+  })
+
+  it('records a wrapped OpenAI call as an llm span holding the usage once', () => {
+    expect(fake.requests).toHaveLength(1)
+    const answer = one('answer')
+    const llm = one('openai.chat.completions.create')
+    expect(llm).toMatchObject({ parentId: answer.id, kind: 'llm', status: 'ok', usage: { fake: { inputTokens: 9, outputTokens: 3 } } })
+    expect((llm.inputs as { messages: unknown[] }).messages).toEqual([{ role: 'user', content: 'Where is my parcel?' }])
+    // Weave also sums the usage into the parent's summary; Weft rolls it up itself, so it counts once.
+    expect(answer).toMatchObject({ kind: 'other', usage: {}, output: 'On its way.' })
+    expect((answer.attributes['weave.summary'] as { usage: Record<string, { prompt_tokens: number }> }).usage.fake!.prompt_tokens).toBe(9)
+    expect(ingest.traces.getTrace(answer.traceId)!.trace).toMatchObject({ spanCount: 2, totalTokens: 12 })
   })
 
   it('saves a dataset the SDK reads back and Weft can import', () => {
