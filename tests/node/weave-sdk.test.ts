@@ -46,6 +46,10 @@ async function main() {
   })
   await answer('Where is my parcel?')
 
+  // Longer than the SDK's 200 ms batching: its start and end go in different batches.
+  const slow = weave.op(async function slow(ms) { await new Promise((r) => setTimeout(r, ms)); return 'slept' })
+  await slow(450)
+
   const rows = [{ input: '2+2', expected: '4' }, { input: '1+2', expected: '3' }]
   const dataset = new weave.Dataset({ name: 'tiny-ds', rows })
   const ref = await dataset.save()
@@ -144,6 +148,12 @@ describe('the unmodified weave SDK against Weft', () => {
     expect(one('shout')).toMatchObject({ parentId: greet.id, traceId: greet.traceId, status: 'ok', output: 'HELLO WORLD' })
     expect(one('boom')).toMatchObject({ parentId: greet.id, status: 'error', error: { message: 'kaboom 1' }, output: null })
     expect(ingest.traces.getTrace(greet.traceId)!.trace).toMatchObject({ spanCount: 3, status: 'error', rootName: 'greet' })
+  })
+
+  it('joins a start and an end sent in different batches', () => {
+    const slow = one('slow')
+    expect(slow).toMatchObject({ status: 'ok', inputs: { arg0: 450 }, output: 'slept' })
+    expect(slow.endMs! - slow.startMs).toBeGreaterThanOrEqual(440)
   })
 
   it('records a wrapped OpenAI call as an llm span holding the usage once', () => {
