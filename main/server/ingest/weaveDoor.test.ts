@@ -126,6 +126,23 @@ describe('calls', () => {
     expect(traces.getSpan('ps')).toMatchObject({ kind: 'evaluation', status: 'running' })
   })
 
+  it('reads what the Python client sends: microsecond offsets, JSON exceptions, items without mode', async () => {
+    const exception = JSON.stringify({ type: 'ValueError', message: 'bad input', traceback: 'Traceback …' })
+    await post('/call/upsert_batch', {
+      batch: [
+        { req: { start: { ...start('py').req.start, started_at: '2026-01-01T01:00:00.000250+01:00', wb_user_id: 'u1' } } },
+        { req: { end: { ...end('py').req.end, ended_at: '2026-01-01T00:00:00.500500', output: null, exception } } },
+      ],
+    })
+    const span = traces.getSpan('py')!
+    expect(span.startMs).toBeCloseTo(Date.parse('2026-01-01T00:00:00Z') + 0.25, 6)
+    expect(span.endMs).toBeCloseTo(Date.parse('2026-01-01T00:00:00Z') + 500.5, 6)
+    expect(span.error).toEqual({ type: 'ValueError', message: 'bad input', stack: 'Traceback …' })
+    const call = (await post('/call/read', { project_id: P, id: 'py' })).call
+    expect(call).toMatchObject({ exception, wb_user_id: 'u1' })
+    expect((await post('/call/read', { project_id: P, id: 'nope' })).call).toBeNull()
+  })
+
   it('answers 400 with the field path for malformed batches, storing nothing', async () => {
     const bad = await send('/call/upsert_batch', { batch: [start('a'), start('b', { started_at: 'yesterday' })] })
     expect(bad.status).toBe(400)
