@@ -107,7 +107,9 @@ export function attributeScope(parent: Scope | undefined, attributes: Attributes
 /** An error as the span schema records it. */
 export function describeThrown(error: unknown): { message: string; type?: string; stack?: string } {
   if (error instanceof Error) {
-    const out: { message: string; type?: string; stack?: string } = { message: String(error.message), type: error.name || error.constructor?.name }
+    // SDK error classes often keep name 'Error'; their class name says more (BadRequestError).
+    const type = error.name && error.name !== 'Error' ? error.name : error.constructor?.name || error.name
+    const out: { message: string; type?: string; stack?: string } = { message: String(error.message), type }
     if (typeof error.stack === 'string') out.stack = error.stack
     return out
   }
