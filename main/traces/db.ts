@@ -3,8 +3,9 @@
  * trace in the same transaction so the trace list never scans spans.
  */
 import type Database from 'better-sqlite3'
-import { SpanInputSchema, type Span, type SpanInput } from '../../common/schemas/span'
-import { WeftError, type ErrorIssue } from '../../common/errors'
+import type { Span, SpanInput } from '../../common/schemas/span'
+import { WeftError } from '../../common/errors'
+import { validateSpans } from './validate'
 import { openTraceFile } from './schema'
 import { buildTree, type SpanNode, type SpanRow } from './tree'
 import { Rollups } from './rollup'
@@ -154,13 +155,7 @@ export function openTraceDb(file: string): TraceDb {
 
 /** Parses the whole batch first so one bad span leaves nothing inserted. */
 function validate(input: readonly SpanInput[]): Span[] {
-  const issues: ErrorIssue[] = []
-  const spans: Span[] = []
-  input.forEach((raw, index) => {
-    const parsed = SpanInputSchema.safeParse(raw)
-    if (parsed.success) spans.push(parsed.data)
-    else for (const issue of parsed.error.issues) issues.push({ path: [index, ...issue.path].join('.'), message: issue.message })
-  })
+  const { spans, issues } = validateSpans(input)
   if (issues.length > 0) {
     const first = issues[0]!
     throw new WeftError('INVALID_REQUEST', `Invalid span at ${first.path}: ${first.message}`, issues)
@@ -170,12 +165,17 @@ function validate(input: readonly SpanInput[]): Span[] {
 
 type RowValues = Omit<SpanRow, never>
 
-/** Serializes a value into inline JSON or an external payload, with a preview either way. */
+/**
+ * Serializes a value into inline JSON or an external payload. The preview
+ * column holds the first characters of a long value; it is NULL when the
+ * inline value is short enough to be its own preview (readers fall back to it).
+ */
 function store(value: unknown): { inline: string | null; preview: string | null; external: number; json: string | null } {
   const json = value === undefined ? null : JSON.stringify(value)
   if (json === null || json === undefined) return { inline: null, preview: null, external: 0, json: null }
   const external = json.length > PAYLOAD_THRESHOLD ? 1 : 0
-  return { inline: external ? null : json, preview: json.slice(0, PREVIEW_CHARS), external, json }
+  // A short inline value is its own preview: storing it twice would cost ingest speed and disk.
+  return { inline: external ? null : json, preview: json.length > PREVIEW_CHARS ? json.slice(0, PREVIEW_CHARS) : null, external, json }
 }
 
 function toRow(span: Span): { row: RowValues; payloads: Array<[string, string]> } {

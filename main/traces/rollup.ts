@@ -53,8 +53,9 @@ export class Rollups {
       trace.root_start_ms = row.start_ms
       trace.root_name = row.name
       trace.root_kind = row.kind
-      trace.inputs_preview = row.inputs_preview
-      trace.output_preview = row.output_preview
+      // The trace keeps a real preview (a short span value is its own preview).
+      trace.inputs_preview = row.inputs_preview ?? row.inputs
+      trace.output_preview = row.output_preview ?? row.output
     }
     trace.status = trace.error_count > 0 ? 'error' : trace.running_count > 0 ? 'running' : 'ok'
     trace.latency_ms = trace.running_count === 0 && trace.end_ms !== null ? trace.end_ms - trace.start_ms : null
@@ -76,7 +77,7 @@ export class Rollups {
       trace_id: row.trace_id, root_span_id: row.id, root_parent_id: row.parent_id, root_start_ms: row.start_ms,
       root_name: row.name, root_kind: row.kind, start_ms: row.start_ms, end_ms: null, latency_ms: null, status: 'ok',
       span_count: 0, error_count: 0, running_count: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0, cost_usd: 0,
-      session_id: null, inputs_preview: row.inputs_preview, output_preview: row.output_preview,
+      session_id: null, inputs_preview: row.inputs_preview ?? row.inputs, output_preview: row.output_preview ?? row.output,
     }
   }
 }

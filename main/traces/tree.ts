@@ -107,8 +107,9 @@ function toNode(row: SpanRow): SpanNode {
     endMs: row.end_ms,
     status: row.status,
     error: row.error === null ? null : (JSON.parse(row.error) as SpanNode['error']),
-    inputsPreview: row.inputs_preview,
-    outputPreview: row.output_preview,
+    // A short value is stored once, inline, and is its own preview.
+    inputsPreview: row.inputs_preview ?? row.inputs,
+    outputPreview: row.output_preview ?? row.output,
     inputTokens: row.input_tokens,
     outputTokens: row.output_tokens,
     costUsd: row.cost_usd,
