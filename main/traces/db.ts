@@ -52,21 +52,25 @@ export interface TraceDb {
   close(): void
 }
 
+/** The `spans` columns in insert order. */
+const SPAN_COLUMNS = [
+  'id', 'trace_id', 'parent_id', 'name', 'kind', 'start_ms', 'end_ms', 'status', 'error', 'inputs', 'inputs_preview', 'inputs_external',
+  'output', 'output_preview', 'output_external', 'attributes', 'usage', 'input_tokens', 'output_tokens', 'cost_usd', 'session_id',
+] as const satisfies ReadonlyArray<keyof SpanRow>
+
+/** A row's values in {@link SPAN_COLUMNS} order: positional binding is measurably faster than named. */
+function spanValues(r: SpanRow): unknown[] {
+  return [r.id, r.trace_id, r.parent_id, r.name, r.kind, r.start_ms, r.end_ms, r.status, r.error, r.inputs, r.inputs_preview, r.inputs_external,
+    r.output, r.output_preview, r.output_external, r.attributes, r.usage, r.input_tokens, r.output_tokens, r.cost_usd, r.session_id]
+}
+
 /** Opens (creating and migrating) the trace database in `file`. */
 export function openTraceDb(file: string): TraceDb {
   const db = openTraceFile(file)
   const s = {
     getRow: db.prepare<[string], SpanRow>('SELECT * FROM spans WHERE id = ?'),
-    putRow: db.prepare(`INSERT OR REPLACE INTO spans (id, trace_id, parent_id, name, kind, start_ms, end_ms, status, error,
-      inputs, inputs_preview, inputs_external, output, output_preview, output_external, attributes, usage,
-      input_tokens, output_tokens, cost_usd, session_id) VALUES (@id, @trace_id, @parent_id, @name, @kind, @start_ms, @end_ms,
-      @status, @error, @inputs, @inputs_preview, @inputs_external, @output, @output_preview, @output_external, @attributes,
-      @usage, @input_tokens, @output_tokens, @cost_usd, @session_id)`),
-        addRow: db.prepare(`INSERT INTO spans (id, trace_id, parent_id, name, kind, start_ms, end_ms, status, error,
-      inputs, inputs_preview, inputs_external, output, output_preview, output_external, attributes, usage,
-      input_tokens, output_tokens, cost_usd, session_id) VALUES (@id, @trace_id, @parent_id, @name, @kind, @start_ms, @end_ms,
-      @status, @error, @inputs, @inputs_preview, @inputs_external, @output, @output_preview, @output_external, @attributes,
-      @usage, @input_tokens, @output_tokens, @cost_usd, @session_id) ON CONFLICT (id) DO NOTHING`),
+    putRow: db.prepare(`INSERT OR REPLACE INTO spans (${SPAN_COLUMNS.join(', ')}) VALUES (${SPAN_COLUMNS.map(() => '?').join(', ')})`),
+    addRow: db.prepare(`INSERT INTO spans (${SPAN_COLUMNS.join(', ')}) VALUES (${SPAN_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`),
     putPayload: db.prepare('INSERT OR REPLACE INTO payloads (span_id, field, json) VALUES (?, ?, ?)'),
     getPayload: db.prepare<[string, string], { json: string }>('SELECT json FROM payloads WHERE span_id = ? AND field = ?'),
     trace: db.prepare<[string], TraceRow>(`SELECT ${TRACE_COLUMNS} FROM traces WHERE trace_id = ?`),
@@ -82,7 +86,7 @@ export function openTraceDb(file: string): TraceDb {
     for (const span of spans) {
       // Most spans are new: try the insert first and read the stored row only on a re-arrival.
       const fresh = toRow(span)
-      if (s.addRow.run(fresh.row).changes === 1) {
+      if (s.addRow.run(spanValues(fresh.row)).changes === 1) {
         for (const [field, json] of fresh.payloads) s.putPayload.run(span.id, field, json)
         rollups.add(undefined, fresh.row)
         continue
@@ -90,7 +94,7 @@ export function openTraceDb(file: string): TraceDb {
       const existing = s.getRow.get(span.id)!
       const row = merge(existing, span)
       if (row.payloads.length === 0 && sameRow(existing, row.row)) continue
-      s.putRow.run(row.row)
+      s.putRow.run(spanValues(row.row))
       for (const [field, json] of row.payloads) s.putPayload.run(span.id, field, json)
       rollups.add(existing, row.row)
     }

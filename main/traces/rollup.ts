@@ -18,10 +18,15 @@ export class Rollups {
   private readonly getTrace
   private readonly putTrace
   private readonly pending = new Map<string, RollupRow>()
+  private readonly columns: Array<keyof RollupRow>
 
   constructor(db: Database.Database) {
     this.getTrace = db.prepare<[string], RollupRow>(`SELECT ${COLUMNS} FROM traces WHERE trace_id = ?`)
-    this.putTrace = db.prepare(`INSERT OR REPLACE INTO traces (${COLUMNS}) VALUES (${COLUMNS.split(',').map((c) => `@${c.trim()}`).join(', ')})`)
+    // An upsert, not INSERT OR REPLACE: a replace deletes and re-inserts, touching every index twice.
+    const names = COLUMNS.split(',').map((c) => c.trim())
+    this.columns = names as Array<keyof RollupRow>
+    this.putTrace = db.prepare(`INSERT INTO traces (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
+      ON CONFLICT (trace_id) DO UPDATE SET ${names.filter((n) => n !== 'trace_id').map((n) => `${n} = excluded.${n}`).join(', ')}`)
   }
 
   /** Folds one span's change (`old` undefined when it is new) into its trace. */
@@ -63,7 +68,7 @@ export class Rollups {
 
   /** Writes every touched trace; call inside the span transaction. */
   flush(): void {
-    for (const row of this.pending.values()) this.putTrace.run(row)
+    for (const row of this.pending.values()) this.putTrace.run(this.columns.map((c) => row[c]))
     this.pending.clear()
   }
 
