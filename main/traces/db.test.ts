@@ -243,3 +243,17 @@ describe('opening', () => {
     expect(fs.readdirSync(dir).some((name) => name.startsWith('traces.db.damaged-'))).toBe(true)
   })
 })
+
+describe('corrections from later arrivals', () => {
+  it("takes a later, better kind over 'other', and renames a span and its trace", () => {
+    db.insertSpans([span({ id: 'root', kind: 'other', endMs: null, status: 'running' })])
+    db.insertSpans([span({ id: 'root', kind: 'llm' })])
+    expect(db.getSpan('root')?.kind).toBe('llm')
+    expect(db.getTrace('t1')?.trace.rootKind).toBe('llm')
+    db.insertSpans([span({ id: 'root', kind: 'tool' })])
+    expect(db.getSpan('root')?.kind).toBe('llm')
+    expect(db.renameSpan('root', 'Renamed')).toBe(true)
+    expect(db.getTrace('t1')?.trace.rootName).toBe('Renamed')
+    expect(db.renameSpan('nope', 'x')).toBe(false)
+  })
+})

@@ -46,6 +46,8 @@ export interface TraceDb {
   getSpan(id: string): StoredSpan | undefined
   /** Counts, latency percentiles, tokens and cost of traces started in [fromMs, toMs). */
   stats(window: { fromMs: number; toMs: number }): TraceStats
+  /** Renames a span (and its trace, when it names the trace); false when the span is unknown. */
+  renameSpan(id: string, name: string): boolean
   /** How many traces are stored. */
   count(): number
   /** Closes the database. */
@@ -75,6 +77,8 @@ export function openTraceDb(file: string): TraceDb {
     getPayload: db.prepare<[string, string], { json: string }>('SELECT json FROM payloads WHERE span_id = ? AND field = ?'),
     trace: db.prepare<[string], TraceRow>(`SELECT ${TRACE_COLUMNS} FROM traces WHERE trace_id = ?`),
     count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM traces'),
+    rename: db.prepare('UPDATE spans SET name = ? WHERE id = ?'),
+    renameTrace: db.prepare('UPDATE traces SET root_name = ? WHERE root_span_id = ?'),
     traceSpans: db.prepare<[string], SpanRow>('SELECT * FROM spans WHERE trace_id = ?'),
     latencies: db.prepare<[number, number], { latency_ms: number | null; errors: number; tokens: number; cost: number }>(
       'SELECT latency_ms, error_count > 0 AS errors, total_tokens AS tokens, cost_usd AS cost FROM traces WHERE start_ms >= ? AND start_ms < ?',
@@ -151,6 +155,11 @@ export function openTraceDb(file: string): TraceDb {
     count() {
       return s.count.get()!.n
     },
+    renameSpan: db.transaction((id: string, name: string) => {
+      if (s.rename.run(name, id).changes === 0) return false
+      s.renameTrace.run(name, id)
+      return true
+    }),
     close() {
       db.close()
     },
@@ -215,6 +224,8 @@ function merge(old: SpanRow, span: Span): { row: RowValues; payloads: Array<[str
   const usageEmpty = old.usage === '{}'
   const row: RowValues = {
     ...old,
+    // Weave learns an op is an LLM call only from its end (usage); 'other' is a guess a later arrival may correct.
+    kind: old.kind === 'other' ? n.kind : old.kind,
     end_ms: old.end_ms ?? n.end_ms,
     status: old.status === 'running' ? n.status : old.status,
     error: old.error ?? n.error,

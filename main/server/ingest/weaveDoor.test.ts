@@ -172,6 +172,8 @@ describe('calls', () => {
     expect(await lines({ project_id: 'other/proj' })).toEqual([])
     await post('/call/update', { project_id: P, call_id: 'shout', display_name: 'Loud' })
     expect((await lines({ filter: { call_ids: ['shout'] } }))[0]!.display_name).toBe('Loud')
+    // The span is renamed too, so the trace viewer shows what Weave shows.
+    expect(traces.getSpan('shout')?.name).toBe('Loud')
     expect(await post('/calls/query_stats', { project_id: P })).toEqual({ count: 2 })
     const bad = await send('/calls/stream_query', { project_id: P, query: { $expr: { $regex: [] } } })
     expect(bad.status).toBe(400)

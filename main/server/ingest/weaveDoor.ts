@@ -46,7 +46,7 @@ export function weaveRoutes(): IngestRoute[] {
     }),
     post('/call/update', (r) => {
       const body = validate(S.CallUpdateSchema, json(r))
-      if (body.display_name) renameCall(r.project.traces.sqlite, body.call_id, body.display_name)
+      if (body.display_name) renameCall(r.project.traces, body.call_id, body.display_name)
       return ok({})
     }),
     post('/call/read', (r) => {

@@ -128,9 +128,10 @@ export function ingestCalls(traces: TraceDb, items: readonly CallItem[]): Ingest
   return { res, traceIds: [...new Set(spans.map((span) => span.traceId))], spanCount: spans.length }
 }
 
-/** Renames a call (`/call/update`); the span keeps its name, Weave reads see the new one. */
-export function renameCall(db: Database.Database, id: string, displayName: string): boolean {
-  return callStatements(db).rename.run(displayName, id).changes > 0
+/** Renames a call (`/call/update`): its span (and trace, when it names one) and what Weave reads back. */
+export function renameCall(traces: TraceDb, id: string, displayName: string): boolean {
+  const known = callStatements(traces.sqlite).rename.run(displayName, id).changes > 0
+  return traces.renameSpan(id, displayName) || known
 }
 
 function emptyRow(id: string, projectId: string): CallRow {
