@@ -23,15 +23,21 @@ export function median(values: readonly number[]): number {
 }
 
 /** Prints one figure with its target and the git CLI's figure for the same operation. */
-export function reportFigure(name: string, value: number, options: { unit: string; target?: number; cli?: number; cliLabel?: string }): void {
-  const { unit, target, cli, cliLabel } = options
+export function reportFigure(
+  name: string,
+  value: number,
+  options: { unit: string; target?: number; cli?: number; cliLabel?: string; higherIsBetter?: boolean },
+): void {
+  const { unit, target, cli, cliLabel, higherIsBetter } = options
   const parts = [`${name}: ${value.toFixed(value < 10 ? 2 : 0)} ${unit}`]
   const notes: string[] = []
-  if (target !== undefined) notes.push(`target ≤ ${target} ${unit}, ${(value / target).toFixed(2)}× ${value <= target ? 'ok' : 'OVER'}`)
+  if (target !== undefined && higherIsBetter) {
+    notes.push(`target ≥ ${target} ${unit}, ${(value / target).toFixed(2)}× ${value >= target ? 'ok' : 'UNDER'}`)
+  } else if (target !== undefined) notes.push(`target ≤ ${target} ${unit}, ${(value / target).toFixed(2)}× ${value <= target ? 'ok' : 'OVER'}`)
   if (cli !== undefined) notes.push(`${cliLabel ?? 'git CLI'} ${cli.toFixed(cli < 10 ? 2 : 0)} ${unit}`)
   if (notes.length) parts.push(`(${notes.join('; ')})`)
   process.stdout.write(`${parts.join(' ')}\n`)
-  results[name] = { value, unit, target, cli, cliLabel }
+  results[name] = { value, unit, target, cli, cliLabel, ...(higherIsBetter ? { higherIsBetter } : {}) }
   fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true })
   fs.writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2))
 }
