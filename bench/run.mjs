@@ -380,4 +380,10 @@ if (!args.has('no-store')) {
     child.on('exit', (c) => resolve(c ?? 1))
   })
   if (grid !== 0) process.exitCode = 1
+  console.log('\nSDK overhead per span (Weft vs OpenTelemetry vs Weave, 300,000 spans):')
+  const sdkOverhead = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'bench', 'sdk-overhead.mjs')], { cwd: root, stdio: 'inherit' })
+    child.on('exit', (c) => resolve(c ?? 1))
+  })
+  if (sdkOverhead !== 0) process.exitCode = 1
 }
