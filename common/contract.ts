@@ -29,6 +29,7 @@ import {
   TraceQuerySchema,
   TraceStatsSchema,
   TraceSummarySchema,
+  WeaveDatasetSchema,
 } from './schemas/trace'
 import {
   BranchInfoSchema,
@@ -370,6 +371,24 @@ export const operations = {
       .strict()
       .refine((r) => r.toMs >= r.fromMs, { message: 'must not be before fromMs', path: ['toMs'] }),
     response: TraceStatsSchema,
+  }),
+  'weave.datasets': operation({
+    summary: 'Datasets the W&B Weave SDK saved into this project (Dataset.save()), every version.',
+    request: Empty,
+    response: z.object({ datasets: z.array(WeaveDatasetSchema) }),
+  }),
+  'weave.importDataset': operation({
+    summary: 'Imports a Weave dataset version as a new version of a Weft dataset; rows without an id get one from their Weave row digest.',
+    request: z
+      .object({
+        name: z.string().min(1).max(256),
+        digest: z.string().min(1).max(128).optional(),
+        projectId: z.string().min(1).max(256).optional(),
+        as: ObjectNameSchema,
+        message: z.string().max(5000).optional(),
+      })
+      .strict(),
+    response: SaveResultSchema.extend({ rows: z.number().int().nonnegative(), columns: z.array(z.string()) }),
   }),
 } as const
 

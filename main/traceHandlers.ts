@@ -1,11 +1,25 @@
 /** The trace query operations and the ingest token, for the open project. */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ResponseOf, ValidRequestOf } from '../common/contract'
 import type { Handlers } from '../common/dispatch'
 import { WeftError } from '../common/errors'
 import type { TraceProjects } from './traces/projects'
 import { flattenTree } from './traces/tree'
 import { rotateIngestToken } from './traces/projects'
+import { listWeaveDatasets, readWeaveDatasetRows } from './traces/weave/datasets'
+import { valueDigest } from './traces/weave/digest'
+import { parsePyJson } from './traces/weave/pyjson'
 
-type TraceOperation = 'ingest.info' | 'ingest.rotateToken' | 'traces.list' | 'traces.get' | 'spans.get' | 'traces.stats'
+type TraceOperation =
+  | 'ingest.info'
+  | 'ingest.rotateToken'
+  | 'traces.list'
+  | 'traces.get'
+  | 'spans.get'
+  | 'traces.stats'
+  | 'weave.datasets'
+  | 'weave.importDataset'
 
 /** What the trace handlers need from the workbench. */
 export interface TraceHandlerContext {
@@ -14,6 +28,24 @@ export interface TraceHandlerContext {
   projectDir(): string
   /** The ingest server this host runs, if any. */
   ingest(): { url: string | null; error: string | null }
+  /** Imports a JSONL file as a dataset version (the workbench's datasets.import). */
+  importDataset(request: ValidRequestOf<'datasets.import'>): Promise<ResponseOf<'datasets.import'>>
+}
+
+/**
+ * Weave rows are identified by their digest: a row without an `id` gets
+ * `w-` and the start of its Weave row digest, stable across dataset versions
+ * (identical rows get -2, -3…).
+ */
+function withIds(rows: ReadonlyArray<Record<string, unknown>>): Array<Record<string, unknown>> {
+  const seen = new Map<string, number>()
+  return rows.map((row) => {
+    if (row.id !== undefined && row.id !== null && row.id !== '') return row
+    const base = `w-${valueDigest(parsePyJson(JSON.stringify(row))).slice(0, 12)}`
+    const n = (seen.get(base) ?? 0) + 1
+    seen.set(base, n)
+    return { id: n === 1 ? base : `${base}-${n}`, ...row }
+  })
 }
 
 /** Builds the trace operations' handlers. */
@@ -39,5 +71,19 @@ export function createTraceHandlers(ctx: TraceHandlerContext): Pick<Handlers, Tr
       return { span }
     },
     'traces.stats': async (window) => traces().stats(window),
+    'weave.datasets': async () => ({ datasets: listWeaveDatasets(traces()) }),
+    'weave.importDataset': async ({ name, digest, projectId, as, message }) => {
+      const dir = ctx.projectDir()
+      const rows = readWeaveDatasetRows(traces(), name, digest, projectId)
+      if (!rows) throw new WeftError('NOT_FOUND', `No Weave dataset ${name}${digest ? `:${digest}` : ''} in this project`, [{ path: digest ? 'digest' : 'name', message: 'unknown' }])
+      const file = path.join(dir, '.weft', 'tmp', `weave-${process.pid}-${Date.now()}-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.jsonl`)
+      await fs.promises.mkdir(path.dirname(file), { recursive: true })
+      try {
+        await fs.promises.writeFile(file, withIds(rows).map((row) => JSON.stringify(row)).join('\n') + '\n')
+        return await ctx.importDataset({ file, name: as, message: message ?? `Import Weave dataset ${name}${digest ? `:${digest.slice(0, 12)}` : ''} (${rows.length} rows)` })
+      } finally {
+        await fs.promises.rm(file, { force: true })
+      }
+    },
   }
 }

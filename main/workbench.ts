@@ -280,7 +280,12 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       secrets,
       providerOptions: options.providerOptions,
     }),
-    ...createTraceHandlers({ projects: traceProjects, projectDir: () => requireProject().dir, ingest: () => ingestStatus }),
+    ...createTraceHandlers({
+      projects: traceProjects,
+      projectDir: () => requireProject().dir,
+      ingest: () => ingestStatus,
+      importDataset: (request) => callRaw('datasets.import', request) as Promise<ResponseOf<'datasets.import'>>,
+    }),
     ...createRepoHandlers({
       store: requireStore,
       changed: storeChanged,

@@ -99,3 +99,15 @@ export const IngestInfoSchema = z.object({
   /** Traces stored in the open project. */
   traceCount: z.number().int().nonnegative(),
 })
+
+/** A dataset version the W&B Weave SDK saved into this project (importable as a Weft dataset). */
+export const WeaveDatasetSchema = z.object({
+  name: z.string(),
+  digest: z.string(),
+  versionIndex: z.number().int(),
+  rowCount: z.number().int(),
+  createdMs: z.number(),
+  /** The Weave project (`entity/project`) it was saved under. */
+  projectId: z.string(),
+  description: z.string().nullable(),
+})

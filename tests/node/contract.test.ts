@@ -176,6 +176,8 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['traces.get', { traceId: '0123456789abcdef0123456789abcdef' }],
   ['spans.get', { spanId: '0123456789abcdef' }],
   ['traces.stats', { fromMs: 0, toMs: 1 }],
+  ['weave.datasets', {}],
+  ['weave.importDataset', { name: 'tickets', as: 'weave-tickets' }],
 ]
 
 /** One invalid request for every operation; the suite fails when an operation lacks one. */
@@ -230,6 +232,8 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'traces.get': { request: { traceId: '' }, field: 'traceId' },
   'spans.get': { request: {}, field: 'spanId' },
   'traces.stats': { request: { fromMs: 10, toMs: 5 }, field: 'toMs' },
+  'weave.datasets': { request: { name: 'x' }, field: '' },
+  'weave.importDataset': { request: { name: 'tickets', as: '../escape' }, field: 'as' },
 }
 
 describe('contract: in-process, HTTP and IPC agree', () => {

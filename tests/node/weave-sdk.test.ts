@@ -177,6 +177,20 @@ describe('the unmodified weave SDK against Weft', () => {
     expect(readWeaveDatasetRows(ingest.traces, 'tiny-ds')).toEqual(rows)
   })
 
+  it('imports the Weave dataset as a version of a Weft dataset, rows identified by their Weave digest', async () => {
+    const { datasets } = await ingest.workbench.call('weave.datasets', {})
+    expect(datasets.map((d) => d.name)).toContain('tiny-ds')
+    const saved = await ingest.workbench.call('weave.importDataset', { name: 'tiny-ds', as: 'tiny' })
+    expect(saved).toMatchObject({ rows: 2, created: true, version: { n: 1 } })
+    const { content } = await ingest.workbench.call('objects.get', { ref: 'dataset:tiny@v1' })
+    const imported = content.trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>)
+    expect(imported.map(({ input, expected }) => ({ input, expected }))).toEqual([{ input: '2+2', expected: '4' }, { input: '1+2', expected: '3' }])
+    expect(imported.every((row) => /^w-[A-Za-z0-9]{12}$/.test(row.id!))).toBe(true)
+    // Importing the same version again is the same content: no new version.
+    expect(await ingest.workbench.call('weave.importDataset', { name: 'tiny-ds', as: 'tiny' })).toMatchObject({ created: false })
+    await expect(ingest.workbench.call('weave.importDataset', { name: 'nope', as: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+  })
+
   it('records an Evaluation as evaluation spans with scores in their outputs', () => {
     expect(result.summary).toMatchObject({ exactMatch: { true_count: 2, true_fraction: 1 } })
     const evaluate = one('tiny-eval_adder')
