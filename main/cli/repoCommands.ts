@@ -73,6 +73,25 @@ export function registerRepoCommands(program: Command, ctx: CliContext): void {
       }),
     )
 
+  projectOptions(importCmd.command('weave').description('Import a dataset the W&B Weave SDK saved into this project (Dataset.save()) as a new version of a Weft dataset; without NAME, list them.'))
+    .argument('[name]', 'the Weave dataset name')
+    .option('--digest <digest>', 'a Weave version digest (default: the latest)')
+    .option('--as <dataset>', 'the Weft dataset to save into (default: the same name)')
+    .option('-m, --message <message>', 'commit message')
+    .action((name: string | undefined, opts: Opts & { digest?: string; as?: string; message?: string }) =>
+      ctx.withProject(opts.project, async (wb) => {
+        if (!name) {
+          const { datasets } = await wb.call('weave.datasets', {})
+          return print(io, opts.json, { datasets }, () =>
+            datasets.map((d) => `${d.name.padEnd(24)} v${d.versionIndex}  ${String(d.rowCount).padStart(6)} rows  ${d.digest.slice(0, 12)}  (${d.projectId})`).join('\n') || '(no Weave datasets in this project)',
+          )
+        }
+        const target = opts.as ?? name
+        const result = await wb.call('weave.importDataset', { name, as: target, ...(opts.digest ? { digest: opts.digest } : {}), ...(opts.message ? { message: opts.message } : {}) })
+        print(io, opts.json, result, () => (result.created ? `Imported ${result.rows} rows as dataset:${target} v${result.version.n}` : `dataset:${target} is unchanged (v${result.version.n})`))
+      }),
+    )
+
   projectOptions(program.command('export').description('Write a dataset version to a file: CSV, JSONL or JSON (from the extension, or --format).'))
     .argument('<ref>', 'dataset reference, e.g. dataset:tickets@v3')
     .argument('<file>', 'output file')

@@ -4,6 +4,9 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openTraceDb } from '../traces/db'
 import { TRACE_DB_FILE } from '../traces/projects'
+import { createObject } from '../traces/weave/objects'
+import { parsePyJson } from '../traces/weave/pyjson'
+import { createTable } from '../traces/weave/tables'
 import { runCli } from './index'
 import { formatDuration, parseSince } from './traceCommands'
 
@@ -30,6 +33,9 @@ beforeEach(async () => {
     { id: 'a3', traceId: 'trace-a', parentId: 'a1', name: 'lookup', kind: 'tool', startMs: T0 + 905, endMs: T0 + 1100, status: 'error', error: { message: 'index offline\nat x' } },
     { id: 'b1', traceId: 'trace-b', name: 'answer', kind: 'chain', startMs: T0 + 60_000, endMs: T0 + 60_050, attributes: { 'user.id': 'u2' } },
   ])
+  // A dataset as the Weave SDK stores it: a table of rows and a Dataset object pointing at it.
+  const table = createTable(db.sqlite, 'ent/app', [parsePyJson('{"q":"2+2","a":"4"}'), parsePyJson('{"q":"1+2","a":"3"}')])
+  createObject(db.sqlite, { projectId: 'ent/app', objectId: 'qa', val: parsePyJson(JSON.stringify({ _type: 'Dataset', _class_name: 'Dataset', _bases: ['Object', 'BaseModel'], name: 'qa', rows: `weave:///ent/app/table/${table.digest}` })) })
   db.close()
 })
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }))
@@ -76,6 +82,17 @@ describe('weft token, traces and trace', () => {
     expect(out).toMatch(/\n {2}lookup \[tool\] {2}195ms {2}✗ index offline {2}a3/)
     expect(await weft('trace', 'nope', ...p)).toBe(1)
     expect(err).toMatch(/No trace nope/)
+  })
+
+  it('lists and imports Weave datasets', async () => {
+    expect(await weft('import', 'weave', ...p)).toBe(0)
+    expect(out).toMatch(/^qa +v0 +2 rows +\S{12} +\(ent\/app\)/)
+    expect(await weft('import', 'weave', 'qa', '--as', 'arith', ...p)).toBe(0)
+    expect(out).toBe('Imported 2 rows as dataset:arith v1\n')
+    expect(await weft('get', 'dataset:arith@v1', ...p)).toBe(0)
+    expect(out).toContain('"q":"2+2"')
+    expect(await weft('import', 'weave', 'missing', ...p)).toBe(1)
+    expect(err).toMatch(/No Weave dataset missing/)
   })
 
   it('parses durations and formats latencies', () => {
