@@ -7,7 +7,7 @@
 import { activeExporter, state } from './client'
 import { endSpan } from './end'
 import { stringifySafe } from './serialize'
-import { attributeScope, SpanRecord, storage, type Attributes, type SpanKind } from './span'
+import { attributeScope, opIdentity, SpanRecord, storage, type Attributes, type SpanKind } from './span'
 import { isNodeReadable, observeAsyncIterable, observeNodeStream, type StreamReducer } from './streams'
 
 /** Options of {@link op}. */
@@ -107,13 +107,12 @@ export function op<F extends (...args: never[]) => unknown>(fn: F, options: OpOp
   if (typeof fn !== 'function') throw new TypeError('weft op() takes a function')
   if ((fn as unknown as Record<symbol, unknown>)[OP_MARK]) return fn
   const name = (options.name || fn.name || 'anonymous').slice(0, 1000)
-  const nameJson = JSON.stringify(name)
-  const kind: SpanKind = options.kind && KINDS.has(options.kind) ? options.kind : 'other'
+  const identity = opIdentity(name, options.kind && KINDS.has(options.kind) ? options.kind : 'other')
   let names: readonly (string | undefined)[] | undefined = options.paramNames
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const exporter = state.initialized ? state.exporter : activeExporter()
     if (exporter === null) return Reflect.apply(fn, this, args)
-    const span = new SpanRecord(nameJson, kind, storage.getStore() ?? state.rootScope)
+    const span = new SpanRecord(identity, storage.getStore() ?? state.rootScope)
     if (args.length > 0) {
       try {
         span.inputsJson = encodeInputs(args, (names ??= readParamNames(fn)))

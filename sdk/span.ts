@@ -49,6 +49,18 @@ export function formatMs(ms: number): string {
   return micros === 0 ? `${whole}` : `${whole}.${micros < 10 ? '00' : micros < 100 ? '0' : ''}${micros}`
 }
 
+/** What every span of one op shares, encoded once when the op is made rather than once per span. */
+export interface OpIdentity {
+  readonly kind: SpanKind
+  /** `"name":…,"kind":…,"startMs":` — the constant middle of the span's JSON text. */
+  readonly fields: string
+}
+
+/** The identity of spans named `name` of kind `kind`. */
+export function opIdentity(name: string, kind: SpanKind): OpIdentity {
+  return { kind, fields: `"name":${JSON.stringify(name)},"kind":"${kind}","startMs":` }
+}
+
 /** A running span. It is its own scope, so starting one allocates a single object. */
 export class SpanRecord implements Scope {
   readonly id = newSpanId()
@@ -66,9 +78,7 @@ export class SpanRecord implements Scope {
   private ownAttributes = false
 
   constructor(
-    /** The span's name, already JSON-encoded (done once per op, not per call). */
-    readonly nameJson: string,
-    readonly kind: SpanKind,
+    readonly identity: OpIdentity,
     parent: Scope | undefined,
   ) {
     const parentSpan = parent?.span
@@ -126,7 +136,7 @@ export function describeThrown(error: unknown): { message: string; type?: string
 export function encodeSpan(span: SpanRecord, endMs: number, error: unknown, failed: boolean, output: unknown, hasOutput: boolean, limits: ValueLimits): string {
   // Hand-built for speed: the fixed fields need no escaping (hex ids, numbers, a known kind, a pre-encoded name).
   // Fields equal to the schema's defaults (parentId null, status ok) are left out: every byte is paid per span.
-  let text = `{"id":"${span.id}","traceId":"${span.traceId}",${span.parentId === null ? '' : `"parentId":"${span.parentId}",`}"name":${span.nameJson},"kind":"${span.kind}","startMs":${formatMs(span.startMs)},"endMs":${formatMs(endMs)}`
+  let text = `{"id":"${span.id}","traceId":"${span.traceId}",${span.parentId === null ? '' : `"parentId":"${span.parentId}",`}${span.identity.fields}${formatMs(span.startMs)},"endMs":${formatMs(endMs)}`
   if (failed) text += `,"status":"error","error":${stringifySafe(describeThrown(error), limits)}`
   if (span.inputsJson !== undefined) text += `,"inputs":${span.inputsJson}`
   if (hasOutput) text += `,"output":${stringifySafe(output, limits)}`

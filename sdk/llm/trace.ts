@@ -11,7 +11,7 @@
 import { activeExporter, state } from '../client'
 import { endSpan } from '../end'
 import { stringifySafe } from '../serialize'
-import { SpanRecord, storage, type Attributes } from '../span'
+import { opIdentity, SpanRecord, storage, type Attributes, type OpIdentity } from '../span'
 import { observeAsyncIterable, type StreamReducer } from '../streams'
 
 /** How one API method is recorded. */
@@ -31,6 +31,8 @@ export interface LlmRecorder {
 export const LLM_WRAPPED = Symbol.for('weft.llm.wrapped')
 
 type AnyFunction = (...args: unknown[]) => unknown
+
+const identities = new WeakMap<LlmRecorder, OpIdentity>()
 
 /** True when `value` is a stream a vendor SDK returned for `stream: true`. */
 function isStream(value: unknown): value is object {
@@ -103,7 +105,7 @@ export function traceLlmCall(recorder: LlmRecorder, original: AnyFunction, thisA
   let params: Record<string, unknown>
   try {
     params = args[0] !== null && typeof args[0] === 'object' ? (args[0] as Record<string, unknown>) : {}
-    span = new SpanRecord(JSON.stringify(recorder.name), 'llm', parent ?? state.rootScope)
+    span = new SpanRecord((identities.get(recorder) ?? identities.set(recorder, opIdentity(recorder.name, 'llm')).get(recorder))!, parent ?? state.rootScope)
     span.integration = recorder.provider
     for (const [key, value] of Object.entries(baseAttributes(recorder, params))) span.setAttribute(key, value)
     span.inputsJson = stringifySafe(recorder.inputs(params), state.limits)
