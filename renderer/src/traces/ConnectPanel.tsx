@@ -4,6 +4,7 @@
  */
 import { useState } from 'react'
 import type { ResponseOf } from '../../../common/contract'
+import { WeaveDatasets } from './WeaveDatasets'
 
 type IngestInfo = ResponseOf<'ingest.info'>
 
@@ -97,6 +98,7 @@ export function ConnectPanel({ info, onRotate }: { info: IngestInfo; onRotate: (
       <div>
         <CopyButton text={snippet(tab, url, info.token)} label="Copy with token" />
       </div>
+      {tab === 'W&B Weave' && <WeaveDatasets />}
       <p className="connect-note">
         Also from a terminal: <code>weft token</code>. The token is kept in <code>.weft/ingest-token</code>, which git ignores.
       </p>

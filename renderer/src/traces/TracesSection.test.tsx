@@ -71,4 +71,26 @@ describe('Traces section', () => {
     expect(screen.getByTestId('span-inputs').textContent).toContain('<script>alert(1)</script>')
     expect(document.querySelector('.span-detail script, .span-detail img')).toBeNull()
   })
+
+  it('imports a dataset the Weave SDK saved, under a Weft name', async () => {
+    const { client } = withTraces([])
+    client.handle('weave.datasets', () => ({
+      datasets: [
+        { name: 'qa set', digest: 'd1', versionIndex: 0, rowCount: 2, createdMs: 1, projectId: 'ent/app', description: null },
+        { name: 'qa set', digest: 'd2', versionIndex: 1, rowCount: 3, createdMs: 2, projectId: 'ent/app', description: null },
+      ],
+    }))
+    client.handle('weave.importDataset', ({ as }) => ({ version: { digest: 'a'.repeat(40), n: 1, ref: `dataset:${as}@v1`, kind: 'dataset', name: as, at: '', message: '', labels: [] }, commit: 'b'.repeat(40), created: true, rows: 3, columns: ['id', 'q'] }) as never)
+    renderApp(client)
+    fireEvent.click(await screen.findByTestId('section-traces'))
+    fireEvent.click(await screen.findByRole('tab', { name: 'W&B Weave' }))
+    const input = await screen.findByRole('textbox', { name: 'Weft dataset name for qa set' })
+    expect((input as HTMLInputElement).value).toBe('qa-set')
+    expect(screen.getByText(/v1 · 3 rows/)).toBeTruthy()
+    fireEvent.change(input, { target: { value: 'arith' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Import' }))
+    await waitFor(() => expect(client.calls.some((c) => c.name === 'weave.importDataset')).toBe(true))
+    expect(client.calls.find((c) => c.name === 'weave.importDataset')?.request).toEqual({ name: 'qa set', digest: 'd2', projectId: 'ent/app', as: 'arith' })
+    expect(await screen.findByText('Imported 3 rows as dataset:arith v1')).toBeTruthy()
+  })
 })
