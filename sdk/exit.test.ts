@@ -7,25 +7,30 @@ import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { completion, startFakeOpenAI, type FakeOpenAI } from '../tests/node/fakeOpenAI'
 import { startSink, type Sink } from './test/sink'
 
 const root = path.resolve(import.meta.dirname, '..')
 const esm = path.join(root, 'out', 'sdk', 'index.js')
 const cjs = path.join(root, 'out', 'sdk', 'index.cjs')
 let sink: Sink
+let openaiFake: FakeOpenAI
 let tmp: string
 
 beforeAll(async () => {
   // Build first: the child runs what users run. flock: builds share 2 cores with other work.
   execFileSync('flock', ['/tmp/weft-build.lock', path.join(root, 'node_modules', '.bin', 'vite'), 'build', '-c', 'sdk/vite.config.ts', '--logLevel', 'error'], { cwd: root, stdio: 'pipe' })
   sink = await startSink()
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-sdk-exit-'))
+  openaiFake = await startFakeOpenAI()
+  // Inside the repo (test-results/ is ignored): an app's bare `import 'openai'` resolves from its own folder.
+  fs.mkdirSync(path.join(root, 'test-results'), { recursive: true })
+  tmp = fs.mkdtempSync(path.join(root, 'test-results', 'weft-sdk-exit-'))
 }, 120_000)
 afterAll(async () => {
   await sink?.close()
+  await openaiFake?.close()
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
 })
 
@@ -34,7 +39,7 @@ function run(file: string, source: string, env: Record<string, string>): Promise
   fs.writeFileSync(script, source)
   const started = Date.now()
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe'] })
+    const child = spawn(process.execPath, [script], { cwd: tmp, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('exit', (code) => resolve({ code, stderr, ms: Date.now() - started }))
@@ -100,5 +105,37 @@ for (let i = 0; i < 100; i++) work()
     expect(result.ms).toBeLessThan(5000)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(result.stderr).toMatch(/Weft is unreachable/)
+  })
+
+  it('instrument() traces the OpenAI client an app loads, from ESM (awaited) and CommonJS (not awaited)', async () => {
+    const before = sink.spans.length
+    const env = { WEFT_ENDPOINT: sink.url, WEFT_TOKEN: 'tok', FAKE_OPENAI_URL: openaiFake.baseUrl }
+    openaiFake.enqueue({ kind: 'json', body: { ...(completion({ content: 'from esm' }) as object), model: 'gpt-esm-2025' } })
+    openaiFake.enqueue({ kind: 'json', body: { ...(completion({ content: 'from cjs' }) as object), model: 'gpt-cjs-2025' } })
+    const esmApp = await run(
+      'openai-app.mjs',
+      `import OpenAI from 'openai'
+import { instrument } from ${JSON.stringify(esm)}
+await instrument()
+const client = new OpenAI({ apiKey: 'sk', baseURL: process.env.FAKE_OPENAI_URL, maxRetries: 0 })
+const reply = await client.chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content: 'hi' }] })
+if (reply.choices[0].message.content !== 'from esm') throw new Error('wrong reply')
+`,
+      env,
+    )
+    const cjsApp = await run(
+      'openai-app.cjs',
+      `const { instrument } = require(${JSON.stringify(cjs)})
+const { OpenAI } = require('openai')
+instrument()
+const client = new OpenAI({ apiKey: 'sk', baseURL: process.env.FAKE_OPENAI_URL, maxRetries: 0 })
+client.chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content: 'hi' }] }).then((r) => console.error(r.choices[0].message.content === 'from cjs' ? '' : 'wrong reply'))
+`,
+      env,
+    )
+    expect([esmApp.code, cjsApp.code]).toEqual([0, 0])
+    expect(esmApp.stderr + cjsApp.stderr.trim()).toBe('')
+    const llm = sink.spans.slice(before).filter((s) => s.kind === 'llm')
+    expect(llm.map((s) => Object.keys(s.usage as object)[0])).toEqual(['gpt-esm-2025', 'gpt-cjs-2025'])
   })
 })
