@@ -19,11 +19,11 @@ export interface InitOptions {
   attributes?: Attributes
   /** Most spans waiting to be sent (default 100,000); beyond it new spans are dropped and counted. */
   maxQueueSpans?: number
-  /** Most characters of span text waiting to be sent (default 48 M). */
+  /** Most bytes of encoded spans waiting to be sent (default 48 MB). */
   maxQueueBytes?: number
   /** Spans per request (default 5,000). */
   maxBatchSpans?: number
-  /** Characters per request (default 4 M; the server accepts 64 MB). */
+  /** Bytes per request (default 4 MB; the server accepts 64 MB). */
   maxBatchBytes?: number
   /** A partial batch goes out after this long (default 250 ms). */
   flushIntervalMs?: number

@@ -18,7 +18,7 @@ export interface ExporterOptions {
   endpoint: string
   token: string
   maxQueueSpans: number
-  /** Bound on queued span text, in characters. */
+  /** Bound on queued span text, in UTF-8 bytes. */
   maxQueueBytes: number
   maxBatchSpans: number
   maxBatchBytes: number
