@@ -4,8 +4,9 @@
  * streamed text goes out as run.delta events so every transport streams.
  */
 import crypto from 'node:crypto'
-import type { EventOf } from '../common/contract'
+import type { EventOf, ResponseOf } from '../common/contract'
 import type { Handlers } from '../common/dispatch'
+import type { SpanInput } from '../common/schemas/span'
 import { WeftError } from '../common/errors'
 import { parseRef } from '../common/refs'
 import { createProviders, type Providers } from './providers/registry'
@@ -22,6 +23,34 @@ export interface RunHandlerContext {
   secrets: SecretSource
   /** Extra options for the provider layer (tests: fast retries, fake vendors). */
   providerOptions?: Partial<Parameters<typeof createProviders>[0]>
+  /** Records spans in a project's trace database (every run becomes a trace). */
+  trace?(dir: string, spans: SpanInput[]): void
+}
+
+/** A finished run as one `llm` span, so playground and CLI runs sit beside the app's traces. */
+export function runSpan(run: ResponseOf<'models.run'>, variables: Record<string, unknown>, endMs: number): SpanInput {
+  const { response, rendered, prompt, model } = run
+  const modelName = rendered.model ?? model.ref
+  const promptName = prompt.ref ? prompt.ref.replace(/^prompt:/, '').replace(/@.*$/, '') : 'unsaved prompt'
+  return {
+    id: crypto.randomBytes(8).toString('hex'),
+    traceId: crypto.randomBytes(16).toString('hex'),
+    name: promptName,
+    kind: 'llm',
+    startMs: endMs - response.latencyMs,
+    endMs,
+    status: response.error ? 'error' : 'ok',
+    error: response.error ? { message: response.error.message, type: response.error.code } : null,
+    inputs: { messages: rendered.messages, variables, config: rendered.config },
+    output: { text: response.output, ...(response.toolCalls.length ? { toolCalls: response.toolCalls } : {}), finishReason: response.finishReason },
+    attributes: {
+      'weft.source': 'run', 'weft.run_id': run.runId, 'weft.prompt': prompt.ref, 'weft.prompt_digest': prompt.digest,
+      'weft.model': model.ref, 'weft.model_digest': model.digest, 'weft.cached': response.cached,
+      ...(response.firstTokenMs !== undefined ? { 'weft.first_token_ms': response.firstTokenMs } : {}),
+    },
+    usage: response.usage ? { [modelName]: { inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens } } : {},
+    costUsd: response.costUsd,
+  }
 }
 
 /** Handlers for models.run and models.cancel. */
@@ -50,6 +79,12 @@ export function createRunHandlers(ctx: RunHandlerContext): Pick<Handlers, 'model
         )
         const run = { runId: id, ...result }
         await recordRun(store.dir, { ...run, at: new Date().toISOString(), variables })
+        try {
+          ctx.trace?.(store.dir, [runSpan(run, variables, Date.now())])
+        } catch (error) {
+          // The run itself succeeded; a trace database that cannot be written must not turn it into a failure.
+          console.error('weft: could not record the run as a trace:', (error as Error).message)
+        }
         return run
       } finally {
         running.delete(id)

@@ -279,6 +279,11 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       emit: (event) => emit('run.delta', event),
       secrets,
       providerOptions: options.providerOptions,
+      trace: (dir, spans) => {
+        const target = traceProjects.project(dir)
+        target.traces.insertSpans(spans)
+        target.spansAdded(spans.map((s) => s.traceId), spans.length)
+      },
     }),
     ...createTraceHandlers({
       projects: traceProjects,
