@@ -12,7 +12,8 @@
  * - Overhead per span = (traced time including the SDK's flush − bare time) / spans,
  *   with the bare time measured in the same process just before (bench/sdk/runner.mjs).
  * - Each SDK runs in its own child process (peak RSS is its own); the sink runs
- *   in another, so parsing does not steal the measured thread (2 cores here).
+ *   in another, so receiving does not steal the measured thread (2 cores here),
+ *   and counts spans by scanning bodies (bench/sdk/sink.mjs says why).
  * - Spans received vs created: a difference is a drop, printed as such.
  * - Weave is ~50× slower: it runs --weave-calls calls (per-span figures compare; totals do not).
  *
@@ -97,7 +98,9 @@ try {
       if (sdk === 'weave' && run > 0 && !args.has('weave-runs-all')) continue
       sink.reset()
       const result = await runOnce(sdk, sink.url, sdk === 'weave' ? WEAVE_CALLS : CALLS)
-      const received = (await sink.count()).spans
+      const counted = await sink.count()
+      if (counted.mismatch) throw new Error(`the sink miscounted: ${counted.mismatch}`)
+      const received = counted.spans
       const spans = 3 * result.calls
       const usPerSpan = ((result.tracedMs - result.bareMs) * 1000) / spans
       ;(results[sdk] ??= []).push({ ...result, received, usPerSpan })
