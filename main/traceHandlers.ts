@@ -57,6 +57,7 @@ export function createTraceHandlers(ctx: TraceHandlerContext): Pick<Handlers, Tr
     'ingest.rotateToken': async () => {
       const dir = ctx.projectDir()
       await rotateIngestToken(dir)
+      ctx.projects.forgetTokens(dir)
       return info(await ctx.projects.token(dir))
     },
     'traces.list': async (query) => traces().listTraces(query),

@@ -18,6 +18,8 @@ export const INGEST_TOKEN_FILE = path.join('.weft', 'ingest-token')
 export const TRACE_DB_FILE = path.join('.weft', 'traces.db')
 
 const TOKEN_PATTERN = /^weft_[A-Za-z0-9_-]{32}$/
+/** How long a token read from its file is trusted before the file is read again. */
+const TOKEN_RECHECK_MS = 1000
 
 /** Reads a project's ingest token, making one when the project has none (or a damaged one). */
 export async function readOrCreateIngestToken(dir: string): Promise<string> {
@@ -60,6 +62,7 @@ export interface TraceProjectsOptions {
 export class TraceProjects {
   private readonly open = new Map<string, IngestProject>()
   private readonly tokens = new Map<string, string>()
+  private readonly checkedAt = new Map<string, number>()
   private closed = false
 
   constructor(private readonly options: TraceProjectsOptions) {}
@@ -90,14 +93,32 @@ export class TraceProjects {
     return token
   }
 
+  /** Forgets what is known of a project's token (it was just replaced in this process). */
+  forgetTokens(dir: string): void {
+    const key = path.resolve(dir)
+    for (const [t, d] of this.tokens) {
+      if (d === key) {
+        this.tokens.delete(t)
+        this.checkedAt.delete(t)
+      }
+    }
+  }
+
   /** The project a token belongs to, or null for an unknown token. */
   async byToken(token: string): Promise<IngestProject | null> {
     if (!TOKEN_PATTERN.test(token)) return null
     const known = this.tokens.get(token)
     if (known) {
-      // The file may have been replaced (token rotated) since we saw it.
-      if ((await readIngestToken(known)) === token) return this.project(known)
+      // The file may have been replaced (token rotated, here or by another process) since we read it;
+      // re-reading it on every batch would cost a file open per request, so at most once a second.
+      const checked = this.checkedAt.get(token) ?? 0
+      if (Date.now() - checked < TOKEN_RECHECK_MS) return this.project(known)
+      if ((await readIngestToken(known)) === token) {
+        this.checkedAt.set(token, Date.now())
+        return this.project(known)
+      }
       this.tokens.delete(token)
+      this.checkedAt.delete(token)
     }
     for (const dir of await this.options.candidates()) {
       const found = await readIngestToken(dir)
