@@ -248,6 +248,12 @@ describe('op', () => {
     expect(inputs.arg6).toEqual('[unserializable: getter]')
     expect(inputs.arg7).toBe('Symbol(s)')
     expect(inputs.arg8).toBeNull()
+    // Many long strings are bounded as a whole, not only one by one.
+    const many = op((_items: string[]) => 0, { name: 'many' })
+    many(Array.from({ length: 100 }, () => 'z'.repeat(200_000)))
+    const items = (one(await sent(), 'many').inputs as { _items: string[] })._items
+    expect(items.join('').length).toBeLessThan(2_200_000)
+    expect(items.at(-1)).toMatch(/^…\[truncated\] \(200000 chars\)$/)
     expect(span.output).toEqual({ big: '1000000000000000000000000000000', fn: '[function fn]', nan: 'NaN', when: '1970-01-01T00:00:00.000Z', map: { k: 1 } })
   })
 

@@ -13,10 +13,12 @@ export interface ValueLimits {
   maxDepth: number
   /** Most array items / object keys visited in the whole value. */
   maxNodes: number
+  /** Most string characters kept in the whole value (many long strings add up). */
+  maxTotalChars: number
 }
 
 /** Defaults: generous enough for prompts and completions, bounded for memory. */
-export const DEFAULT_VALUE_LIMITS: ValueLimits = { maxStringChars: 256 * 1024, maxDepth: 24, maxNodes: 10_000 }
+export const DEFAULT_VALUE_LIMITS: ValueLimits = { maxStringChars: 256 * 1024, maxDepth: 24, maxNodes: 10_000, maxTotalChars: 2 * 1024 * 1024 }
 
 /** Marks where a value was cut, so the viewer can say so. */
 export const TRUNCATED = '[truncated]'
@@ -24,17 +26,20 @@ export const TRUNCATED = '[truncated]'
 interface Walk {
   limits: ValueLimits
   nodes: number
+  chars: number
   /** Objects on the current path: a repeat is a cycle. */
   path: Set<object>
 }
 
-function truncateString(text: string, limits: ValueLimits): string {
-  return text.length <= limits.maxStringChars ? text : `${text.slice(0, limits.maxStringChars)}…${TRUNCATED} (${text.length} chars)`
+function truncateString(text: string, walk: Walk): string {
+  const allowed = Math.max(0, Math.min(walk.limits.maxStringChars, walk.limits.maxTotalChars - walk.chars))
+  walk.chars += Math.min(text.length, allowed)
+  return text.length <= allowed ? text : `${text.slice(0, allowed)}…${TRUNCATED} (${text.length} chars)`
 }
 
 function describeError(error: Error, walk: Walk, depth: number): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: error.name, message: truncateString(String(error.message), walk.limits) }
-  if (error.stack) out.stack = truncateString(error.stack, walk.limits)
+  const out: Record<string, unknown> = { name: error.name, message: truncateString(String(error.message), walk) }
+  if (error.stack) out.stack = truncateString(error.stack, walk)
   const cause = (error as { cause?: unknown }).cause
   if (cause !== undefined) out.cause = copy(cause, walk, depth + 1)
   return out
@@ -43,7 +48,7 @@ function describeError(error: Error, walk: Walk, depth: number): Record<string, 
 function copy(value: unknown, walk: Walk, depth: number): unknown {
   switch (typeof value) {
     case 'string':
-      return truncateString(value, walk.limits)
+      return truncateString(value, walk)
     case 'number':
       // JSON has no NaN or Infinity; a string keeps the information.
       return Number.isFinite(value) ? value : String(value)
@@ -116,7 +121,7 @@ function copyEntries(entries: Iterable<[unknown, unknown]>, walk: Walk, depth: n
 /** A JSON-safe, bounded copy of `value`. Never throws. */
 export function toJsonSafe(value: unknown, limits: ValueLimits = DEFAULT_VALUE_LIMITS): unknown {
   try {
-    return copy(value, { limits, nodes: 0, path: new Set() }, 0)
+    return copy(value, { limits, nodes: 0, chars: 0, path: new Set() }, 0)
   } catch (error) {
     return `[unserializable: ${error instanceof Error ? error.message : String(error)}]`
   }
