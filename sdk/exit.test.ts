@@ -107,6 +107,25 @@ for (let i = 0; i < 100; i++) work()
     expect(result.stderr).toMatch(/Weft is unreachable/)
   })
 
+  it('exits promptly when Weft accepts the connection but never answers', async () => {
+    sink.always({ hang: true })
+    try {
+      const result = await run(
+        'hang.mjs',
+        `import { init, op } from ${JSON.stringify(esm)}
+init({ endpoint: ${JSON.stringify(sink.url)}, token: 'tok', exitFlushTimeoutMs: 500 })
+op(() => 'done')()
+`,
+        {},
+      )
+      expect(result.code).toBe(0)
+      expect(result.ms).toBeLessThan(3000)
+      expect(result.stderr).toMatch(/Weft is unreachable.*gave up at exit/)
+    } finally {
+      sink.always(undefined)
+    }
+  })
+
   it('instrument() traces the OpenAI client an app loads, from ESM (awaited) and CommonJS (not awaited)', async () => {
     const before = sink.spans.length
     const env = { WEFT_ENDPOINT: sink.url, WEFT_TOKEN: 'tok', FAKE_OPENAI_URL: openaiFake.baseUrl }

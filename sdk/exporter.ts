@@ -61,6 +61,8 @@ export class Exporter {
   private inFlight = 0
   private timer: NodeJS.Timeout | undefined
   private readonly sleeping = new Set<NodeJS.Timeout>()
+  private readonly active = new Set<http.ClientRequest>()
+  private exitTimer: NodeJS.Timeout | undefined
   private idleWaiters: (() => void)[] = []
   private exitDeadline = Infinity
   private closed = false
@@ -138,6 +140,10 @@ export class Exporter {
     if (this.isIdle() || this.closed) return
     this.exitDeadline = Math.min(this.exitDeadline, Date.now() + this.options.exitFlushTimeoutMs)
     for (const timer of this.sleeping) timer.ref()
+    // A Weft that accepts connections but never answers would otherwise hold the app for the request timeout.
+    this.exitTimer ??= setTimeout(() => {
+      for (const request of this.active) request.destroy(new Error('gave up at exit'))
+    }, this.options.exitFlushTimeoutMs).unref()
     this.pump(true)
   }
 
@@ -259,6 +265,8 @@ export class Exporter {
         })
         request.setTimeout(this.options.requestTimeoutMs, () => request.destroy(new Error(`no answer in ${this.options.requestTimeoutMs} ms`)))
         request.on('error', (error) => settle({ type: 'retry', reason: error.message }))
+        this.active.add(request)
+        request.on('close', () => this.active.delete(request))
         for (let i = 0; i < parts.length - 1; i++) request.write(parts[i])
         request.end(parts[parts.length - 1])
       } catch (error) {
