@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { flush, init, op, shutdown, stats as totals, type ExportStats, type InitOptions } from './index'
+import { flush, init, op, shutdown, stats as totals, withAttributes, type ExportStats, type InitOptions } from './index'
 import { startSink, type Sink } from './test/sink'
 
 let sink: Sink
@@ -159,6 +159,14 @@ describe('export', () => {
     expect(stats()).toMatchObject({ sent: 0, failed: 20_000, dropped: 0 })
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatch(/ECONNREFUSED/)
+  })
+
+  it('puts init() attributes on every span, under withAttributes and op-level ones', async () => {
+    start({ attributes: { service: 'api', env: 'test' } })
+    noop()
+    await withAttributes({ env: 'canary' }, async () => noop())
+    await flush()
+    expect(sink.spans.map((s) => s.attributes)).toEqual([{ service: 'api', env: 'test' }, { service: 'api', env: 'canary' }])
   })
 
   it('gzips bodies when asked', async () => {
