@@ -360,8 +360,8 @@ export const operations = {
     response: z.object({ trace: TraceSummarySchema, spans: z.array(TraceNodeSchema) }),
   }),
   'spans.get': operation({
-    summary: 'One span with its full inputs, output, attributes and usage.',
-    request: z.object({ spanId: z.string().min(1).max(128) }).strict(),
+    summary: 'One span of a trace with its full inputs, output, attributes and usage.',
+    request: z.object({ traceId: z.string().min(1).max(128), spanId: z.string().min(1).max(128) }).strict(),
     response: z.object({ span: StoredSpanSchema }),
   }),
   'traces.stats': operation({

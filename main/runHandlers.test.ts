@@ -51,7 +51,7 @@ describe('models.run', () => {
     // Every run is also a trace: one llm span with the messages, output, usage and the pinned versions.
     const { traces } = await wb.call('traces.list', { name: 'summarize' })
     const { spans } = await wb.call('traces.get', { traceId: traces[0]!.traceId })
-    const { span } = await wb.call('spans.get', { spanId: spans[0]!.id })
+    const { span } = await wb.call('spans.get', { traceId: traces[0]!.traceId, spanId: spans[0]!.id })
     expect(span).toMatchObject({ kind: 'llm', status: 'ok', output: { text: result.response.output, finishReason: result.response.finishReason } })
     expect(span.attributes).toMatchObject({ 'weft.run_id': result.runId, 'weft.prompt': 'prompt:summarize@latest', 'weft.model': result.model.ref })
     expect(JSON.stringify(span.inputs)).toContain('The export button is broken')

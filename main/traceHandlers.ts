@@ -66,9 +66,9 @@ export function createTraceHandlers(ctx: TraceHandlerContext): Pick<Handlers, Tr
       if (!found) throw new WeftError('NOT_FOUND', `No trace ${traceId} in this project`, [{ path: 'traceId', message: 'unknown' }])
       return { trace: found.trace, spans: flattenTree(found.roots) }
     },
-    'spans.get': async ({ spanId }) => {
-      const span = traces().getSpan(spanId)
-      if (!span) throw new WeftError('NOT_FOUND', `No span ${spanId} in this project`, [{ path: 'spanId', message: 'unknown' }])
+    'spans.get': async ({ traceId, spanId }) => {
+      const span = traces().getSpan(traceId, spanId)
+      if (!span) throw new WeftError('NOT_FOUND', `No span ${spanId} in trace ${traceId}`, [{ path: 'spanId', message: 'unknown' }])
       return { span }
     },
     'traces.stats': async (window) => traces().stats(window),

@@ -7,6 +7,7 @@ import { WeftError } from '../../common/errors'
 import { openDatabase } from '../sqlite'
 import { openTraceDb, PAYLOAD_THRESHOLD, PREVIEW_CHARS, type TraceDb } from './db'
 import { MIGRATIONS } from './schema'
+import { findSpan } from '../../tests/node/findSpan'
 
 let dir: string
 let file: string
@@ -43,7 +44,7 @@ describe('insertSpans', () => {
     expect(count('spans')).toBe(1)
     const trace = db.getTrace('t1')!.trace
     expect(trace).toMatchObject({ spanCount: 1, totalTokens: 7, costUsd: 0.5, latencyMs: 1000, status: 'ok' })
-    expect(db.getSpan('a')).toMatchObject({ inputs: { q: 'hi' }, output: 'yo', inputTokens: 3, outputTokens: 4 })
+    expect(findSpan(db, 'a')).toMatchObject({ inputs: { q: 'hi' }, output: 'yo', inputTokens: 3, outputTokens: 4 })
   })
 
   it('fills in the end when a span arrives start then end', () => {
@@ -51,11 +52,11 @@ describe('insertSpans', () => {
     expect(db.getTrace('t1')!.trace).toMatchObject({ status: 'running', latencyMs: null })
     db.insertSpans([span({ id: 'a', endMs: 3000, status: 'error', error: { message: 'boom' }, output: 'out', costUsd: 1, usage: { m: { inputTokens: 1, outputTokens: 1 } } })])
     expect(count('spans')).toBe(1)
-    expect(db.getSpan('a')).toMatchObject({ endMs: 3000, status: 'error', error: { message: 'boom' }, inputs: 'in', output: 'out', costUsd: 1 })
+    expect(findSpan(db, 'a')).toMatchObject({ endMs: 3000, status: 'error', error: { message: 'boom' }, inputs: 'in', output: 'out', costUsd: 1 })
     expect(db.getTrace('t1')!.trace).toMatchObject({ status: 'error', errorCount: 1, latencyMs: 2000, totalTokens: 2, costUsd: 1 })
     // A stale retry of the start does not undo the end.
     db.insertSpans([span({ id: 'a', endMs: null, status: 'running', inputs: 'in' })])
-    expect(db.getSpan('a')).toMatchObject({ endMs: 3000, status: 'error' })
+    expect(findSpan(db, 'a')).toMatchObject({ endMs: 3000, status: 'error' })
   })
 
   it('accepts children before parents and rolls up once the root arrives', () => {
@@ -72,7 +73,7 @@ describe('insertSpans', () => {
     const big = { text: 'x'.repeat(PAYLOAD_THRESHOLD + 10) }
     db.insertSpans([span({ id: 'a', inputs: big, output: 'small' })])
     expect(count('payloads')).toBe(1)
-    expect(db.getSpan('a')!.inputs).toEqual(big)
+    expect(findSpan(db, 'a')!.inputs).toEqual(big)
     const node = db.getTrace('t1')!.roots[0]!
     expect(node.inputsPreview).toHaveLength(PREVIEW_CHARS)
     expect(node.outputPreview).toBe('"small"')
@@ -84,7 +85,7 @@ describe('insertSpans', () => {
     db.insertSpans([span({ id: 'a', output: big })])
     db.insertSpans([span({ id: 'a', output: big })])
     expect(count('payloads')).toBe(1)
-    expect(db.getSpan('a')).toMatchObject({ inputs: 'in', output: big, status: 'ok', endMs: 2000 })
+    expect(findSpan(db, 'a')).toMatchObject({ inputs: 'in', output: big, status: 'ok', endMs: 2000 })
     expect(db.getTrace('t1')!.trace.outputPreview).toHaveLength(PREVIEW_CHARS)
   })
 
@@ -228,7 +229,7 @@ describe('opening', () => {
     db.insertSpans([span({ id: 'a' })])
     db.close()
     db = openTraceDb(file)
-    expect(db.getSpan('a')).toBeDefined()
+    expect(findSpan(db, 'a')).toBeDefined()
     const raw = openDatabase(file)
     expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
@@ -248,12 +249,32 @@ describe('corrections from later arrivals', () => {
   it("takes a later, better kind over 'other', and renames a span and its trace", () => {
     db.insertSpans([span({ id: 'root', kind: 'other', endMs: null, status: 'running' })])
     db.insertSpans([span({ id: 'root', kind: 'llm' })])
-    expect(db.getSpan('root')?.kind).toBe('llm')
+    expect(findSpan(db, 'root')?.kind).toBe('llm')
     expect(db.getTrace('t1')?.trace.rootKind).toBe('llm')
     db.insertSpans([span({ id: 'root', kind: 'tool' })])
-    expect(db.getSpan('root')?.kind).toBe('llm')
-    expect(db.renameSpan('root', 'Renamed')).toBe(true)
+    expect(findSpan(db, 'root')?.kind).toBe('llm')
+    expect(db.renameSpan('t1', 'root', 'Renamed')).toBe(true)
     expect(db.getTrace('t1')?.trace.rootName).toBe('Renamed')
-    expect(db.renameSpan('nope', 'x')).toBe(false)
+    expect(db.renameSpan('t1', 'nope', 'x')).toBe(false)
+  })
+})
+
+describe('span identity', () => {
+  it('keys spans by trace: the same span id in two traces is two spans', () => {
+    db.insertSpans([span({ id: 'same', traceId: 'ta', output: 'a' }), span({ id: 'same', traceId: 'tb', output: 'b' })])
+    expect(db.getSpan('ta', 'same')?.output).toBe('a')
+    expect(db.getSpan('tb', 'same')?.output).toBe('b')
+    expect(db.getSpan('tc', 'same')).toBeUndefined()
+    expect(db.count()).toBe(2)
+  })
+
+  it('numbers traces in arrival order and keeps numbering after a reopen', () => {
+    db.insertSpans([span({ id: 'a', traceId: 'first' })])
+    db.close()
+    db = openTraceDb(file)
+    db.insertSpans([span({ id: 'b', traceId: 'second' })])
+    const seqs = db.sqlite.prepare<[], { trace_id: string; seq: number }>('SELECT trace_id, seq FROM traces ORDER BY seq').all()
+    expect(seqs.map((r) => r.trace_id)).toEqual(['first', 'second'])
+    expect(new Set(seqs.map((r) => r.seq)).size).toBe(2)
   })
 })

@@ -42,12 +42,12 @@ export interface TraceDb {
   getTrace(traceId: string): { trace: TraceSummary; roots: SpanNode[] } | undefined
   /** Traces newest first, paginated by (start, trace id). */
   listTraces(query: TraceQuery): { traces: TraceSummary[]; nextCursor: string | null }
-  /** One span with its full inputs/output. */
-  getSpan(id: string): StoredSpan | undefined
+  /** One span of a trace with its full inputs/output. */
+  getSpan(traceId: string, id: string): StoredSpan | undefined
   /** Counts, latency percentiles, tokens and cost of traces started in [fromMs, toMs). */
   stats(window: { fromMs: number; toMs: number }): TraceStats
   /** Renames a span (and its trace, when it names the trace); false when the span is unknown. */
-  renameSpan(id: string, name: string): boolean
+  renameSpan(traceId: string, id: string, name: string): boolean
   /** How many traces are stored. */
   count(): number
   /** Closes the database. */
@@ -56,13 +56,13 @@ export interface TraceDb {
 
 /** The `spans` columns in insert order. */
 const SPAN_COLUMNS = [
-  'id', 'trace_id', 'parent_id', 'name', 'kind', 'start_ms', 'end_ms', 'status', 'error', 'inputs', 'inputs_preview', 'inputs_external',
+  'trace_seq', 'id', 'trace_id', 'parent_id', 'name', 'kind', 'start_ms', 'end_ms', 'status', 'error', 'inputs', 'inputs_preview', 'inputs_external',
   'output', 'output_preview', 'output_external', 'attributes', 'usage', 'input_tokens', 'output_tokens', 'cost_usd', 'session_id',
 ] as const satisfies ReadonlyArray<keyof SpanRow>
 
 /** A row's values in {@link SPAN_COLUMNS} order: positional binding is measurably faster than named. */
 function spanValues(r: SpanRow): unknown[] {
-  return [r.id, r.trace_id, r.parent_id, r.name, r.kind, r.start_ms, r.end_ms, r.status, r.error, r.inputs, r.inputs_preview, r.inputs_external,
+  return [r.trace_seq, r.id, r.trace_id, r.parent_id, r.name, r.kind, r.start_ms, r.end_ms, r.status, r.error, r.inputs, r.inputs_preview, r.inputs_external,
     r.output, r.output_preview, r.output_external, r.attributes, r.usage, r.input_tokens, r.output_tokens, r.cost_usd, r.session_id]
 }
 
@@ -70,16 +70,17 @@ function spanValues(r: SpanRow): unknown[] {
 export function openTraceDb(file: string): TraceDb {
   const db = openTraceFile(file)
   const s = {
-    getRow: db.prepare<[string], SpanRow>('SELECT * FROM spans WHERE id = ?'),
+    seq: db.prepare<[string], { seq: number }>('SELECT seq FROM traces WHERE trace_id = ?'),
+    getRow: db.prepare<[number, string], SpanRow>('SELECT * FROM spans WHERE trace_seq = ? AND id = ?'),
     putRow: db.prepare(`INSERT OR REPLACE INTO spans (${SPAN_COLUMNS.join(', ')}) VALUES (${SPAN_COLUMNS.map(() => '?').join(', ')})`),
-    addRow: db.prepare(`INSERT INTO spans (${SPAN_COLUMNS.join(', ')}) VALUES (${SPAN_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`),
-    putPayload: db.prepare('INSERT OR REPLACE INTO payloads (span_id, field, json) VALUES (?, ?, ?)'),
-    getPayload: db.prepare<[string, string], { json: string }>('SELECT json FROM payloads WHERE span_id = ? AND field = ?'),
+    addRow: db.prepare(`INSERT INTO spans (${SPAN_COLUMNS.join(', ')}) VALUES (${SPAN_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (trace_seq, id) DO NOTHING`),
+    putPayload: db.prepare('INSERT OR REPLACE INTO payloads (trace_seq, span_id, field, json) VALUES (?, ?, ?, ?)'),
+    getPayload: db.prepare<[number, string, string], { json: string }>('SELECT json FROM payloads WHERE trace_seq = ? AND span_id = ? AND field = ?'),
     trace: db.prepare<[string], TraceRow>(`SELECT ${TRACE_COLUMNS} FROM traces WHERE trace_id = ?`),
     count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM traces'),
-    rename: db.prepare('UPDATE spans SET name = ? WHERE id = ?'),
-    renameTrace: db.prepare('UPDATE traces SET root_name = ? WHERE root_span_id = ?'),
-    traceSpans: db.prepare<[string], SpanRow>('SELECT * FROM spans WHERE trace_id = ?'),
+    rename: db.prepare('UPDATE spans SET name = ? WHERE trace_seq = ? AND id = ?'),
+    renameTrace: db.prepare('UPDATE traces SET root_name = ? WHERE seq = ? AND root_span_id = ?'),
+    traceSpans: db.prepare<[number], SpanRow>('SELECT * FROM spans WHERE trace_seq = ?'),
     latencies: db.prepare<[number, number], { latency_ms: number | null; errors: number; tokens: number; cost: number }>(
       'SELECT latency_ms, error_count > 0 AS errors, total_tokens AS tokens, cost_usd AS cost FROM traces WHERE start_ms >= ? AND start_ms < ?',
     ),
@@ -89,17 +90,18 @@ export function openTraceDb(file: string): TraceDb {
   const insert = db.transaction((spans: Span[]) => {
     for (const span of spans) {
       // Most spans are new: try the insert first and read the stored row only on a re-arrival.
-      const fresh = toRow(span)
+      const fresh = toRow(span, 0)
+      const seq = (fresh.row.trace_seq = rollups.seqFor(fresh.row))
       if (s.addRow.run(spanValues(fresh.row)).changes === 1) {
-        for (const [field, json] of fresh.payloads) s.putPayload.run(span.id, field, json)
+        for (const [field, json] of fresh.payloads) s.putPayload.run(seq, span.id, field, json)
         rollups.add(undefined, fresh.row)
         continue
       }
-      const existing = s.getRow.get(span.id)!
+      const existing = s.getRow.get(seq, span.id)!
       const row = merge(existing, span)
       if (row.payloads.length === 0 && sameRow(existing, row.row)) continue
       s.putRow.run(spanValues(row.row))
-      for (const [field, json] of row.payloads) s.putPayload.run(span.id, field, json)
+      for (const [field, json] of row.payloads) s.putPayload.run(seq, span.id, field, json)
       rollups.add(existing, row.row)
     }
     rollups.flush()
@@ -119,16 +121,17 @@ export function openTraceDb(file: string): TraceDb {
     getTrace(traceId) {
       const trace = s.trace.get(traceId)
       if (!trace) return undefined
-      return { trace: toSummary(trace), roots: buildTree(s.traceSpans.all(traceId)) }
+      return { trace: toSummary(trace), roots: buildTree(s.traceSpans.all(s.seq.get(traceId)!.seq)) }
     },
     listTraces(query) {
       return listTraces(db, query)
     },
-    getSpan(id) {
-      const row = s.getRow.get(id)
+    getSpan(traceId, id) {
+      const seq = s.seq.get(traceId)?.seq
+      const row = seq === undefined ? undefined : s.getRow.get(seq, id)
       if (!row) return undefined
       const field = (name: 'inputs' | 'output', inline: string | null, external: number): unknown => {
-        const json = external ? s.getPayload.get(id, name)?.json : inline
+        const json = external ? s.getPayload.get(row.trace_seq, id, name)?.json : inline
         return json === null || json === undefined ? undefined : JSON.parse(json)
       }
       return {
@@ -155,9 +158,10 @@ export function openTraceDb(file: string): TraceDb {
     count() {
       return s.count.get()!.n
     },
-    renameSpan: db.transaction((id: string, name: string) => {
-      if (s.rename.run(name, id).changes === 0) return false
-      s.renameTrace.run(name, id)
+    renameSpan: db.transaction((traceId: string, id: string, name: string) => {
+      const seq = s.seq.get(traceId)?.seq
+      if (seq === undefined || s.rename.run(name, seq, id).changes === 0) return false
+      s.renameTrace.run(name, seq, id)
       return true
     }),
     close() {
@@ -191,7 +195,7 @@ function store(value: unknown): { inline: string | null; preview: string | null;
   return { inline: external ? null : json, preview: json.length > PREVIEW_CHARS ? json.slice(0, PREVIEW_CHARS) : null, external, json }
 }
 
-function toRow(span: Span): { row: RowValues; payloads: Array<[string, string]> } {
+function toRow(span: Span, traceSeq: number): { row: RowValues; payloads: Array<[string, string]> } {
   const inputs = store(span.inputs)
   const output = store(span.output)
   const payloads: Array<[string, string]> = []
@@ -200,7 +204,7 @@ function toRow(span: Span): { row: RowValues; payloads: Array<[string, string]> 
   const usage = Object.values(span.usage)
   return {
     row: {
-      id: span.id, trace_id: span.traceId, parent_id: span.parentId, name: span.name, kind: span.kind,
+      trace_seq: traceSeq, id: span.id, trace_id: span.traceId, parent_id: span.parentId, name: span.name, kind: span.kind,
       start_ms: span.startMs, end_ms: span.endMs, status: span.status, error: span.error ? JSON.stringify(span.error) : null,
       inputs: inputs.inline, inputs_preview: inputs.preview, inputs_external: inputs.external,
       output: output.inline, output_preview: output.preview, output_external: output.external,
@@ -217,7 +221,7 @@ function toRow(span: Span): { row: RowValues; payloads: Array<[string, string]> 
  * lacks: the first recorded value wins, so identical replays change nothing.
  */
 function merge(old: SpanRow, span: Span): { row: RowValues; payloads: Array<[string, string]> } {
-  const fresh = toRow(span)
+  const fresh = toRow(span, old.trace_seq)
   const n = fresh.row
   const hasInputs = old.inputs !== null || old.inputs_external === 1
   const hasOutput = old.output !== null || old.output_external === 1

@@ -76,7 +76,7 @@ export function listTraces(db: Database.Database, q: TraceQuery): { traces: Trac
   }
   Object.entries(q.attributes ?? {}).forEach(([key, value], i) => {
     // JSON paths quote the key so dots in OpenTelemetry names ("gen_ai.system") are not path steps.
-    where.push(`EXISTS (SELECT 1 FROM spans s WHERE s.id = traces.root_span_id AND json_extract(s.attributes, @attrPath${i}) = @attrValue${i})`)
+    where.push(`EXISTS (SELECT 1 FROM spans s WHERE s.trace_seq = traces.seq AND s.id = traces.root_span_id AND json_extract(s.attributes, @attrPath${i}) = @attrValue${i})`)
     params[`attrPath${i}`] = `$."${key.replace(/["\\]/g, (c) => `\\${c}`)}"`
     params[`attrValue${i}`] = typeof value === 'boolean' ? Number(value) : value
   })

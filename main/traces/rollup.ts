@@ -9,9 +9,9 @@ import { TRACE_COLUMNS, type TraceRow } from './query'
 import type { SpanRow } from './tree'
 
 /** A `traces` row with the bookkeeping columns rollups need. */
-type RollupRow = TraceRow & { root_parent_id: string | null; root_start_ms: number; running_count: number }
+type RollupRow = TraceRow & { seq: number; root_parent_id: string | null; root_start_ms: number; running_count: number }
 
-const COLUMNS = `${TRACE_COLUMNS}, root_parent_id, root_start_ms, running_count`
+const COLUMNS = `${TRACE_COLUMNS}, seq, root_parent_id, root_start_ms, running_count`
 
 /** Accumulates span changes for one transaction, then writes the touched traces. */
 export class Rollups {
@@ -19,9 +19,12 @@ export class Rollups {
   private readonly putTrace
   private readonly pending = new Map<string, RollupRow>()
   private readonly columns: Array<keyof RollupRow>
+  /** The last trace number handed out; numbers of a rolled-back batch are skipped, never reused. */
+  private lastSeq: number
 
   constructor(db: Database.Database) {
     this.getTrace = db.prepare<[string], RollupRow>(`SELECT ${COLUMNS} FROM traces WHERE trace_id = ?`)
+    this.lastSeq = db.prepare<[], { n: number | null }>('SELECT MAX(seq) AS n FROM traces').get()!.n ?? 0
     // An upsert, not INSERT OR REPLACE: a replace deletes and re-inserts, touching every index twice.
     const names = COLUMNS.split(',').map((c) => c.trim())
     this.columns = names as Array<keyof RollupRow>
@@ -29,10 +32,14 @@ export class Rollups {
       ON CONFLICT (trace_id) DO UPDATE SET ${names.filter((n) => n !== 'trace_id').map((n) => `${n} = excluded.${n}`).join(', ')}`)
   }
 
+  /** The number of the trace `row` belongs to, numbering a new trace; call before storing the span. */
+  seqFor(row: Omit<SpanRow, 'trace_seq'>): number {
+    return this.trace(row).seq
+  }
+
   /** Folds one span's change (`old` undefined when it is new) into its trace. */
   add(old: SpanRow | undefined, row: SpanRow): void {
-    const trace = this.pending.get(row.trace_id) ?? this.getTrace.get(row.trace_id) ?? this.empty(row)
-    this.pending.set(row.trace_id, trace)
+    const trace = this.trace(row)
     const running = (r: SpanRow | undefined) => (r && (r.status === 'running' || r.end_ms === null) ? 1 : 0)
     const errors = (r: SpanRow | undefined) => (r?.status === 'error' ? 1 : 0)
     trace.span_count += old ? 0 : 1
@@ -77,9 +84,18 @@ export class Rollups {
     this.pending.clear()
   }
 
-  private empty(row: SpanRow): RollupRow {
+  private trace(row: Omit<SpanRow, 'trace_seq'>): RollupRow {
+    let trace = this.pending.get(row.trace_id)
+    if (!trace) {
+      trace = this.getTrace.get(row.trace_id) ?? this.empty(row)
+      this.pending.set(row.trace_id, trace)
+    }
+    return trace
+  }
+
+  private empty(row: Omit<SpanRow, 'trace_seq'>): RollupRow {
     return {
-      trace_id: row.trace_id, root_span_id: row.id, root_parent_id: row.parent_id, root_start_ms: row.start_ms,
+      trace_id: row.trace_id, seq: ++this.lastSeq, root_span_id: row.id, root_parent_id: row.parent_id, root_start_ms: row.start_ms,
       root_name: row.name, root_kind: row.kind, start_ms: row.start_ms, end_ms: null, latency_ms: null, status: 'ok',
       span_count: 0, error_count: 0, running_count: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0, cost_usd: 0,
       session_id: null, inputs_preview: row.inputs_preview ?? row.inputs, output_preview: row.output_preview ?? row.output,

@@ -6,6 +6,8 @@
 
 /** A span row as the database stores it (JSON columns still serialized). */
 export interface SpanRow {
+  /** The trace's arrival number (the storage key with id). */
+  trace_seq: number
   id: string
   trace_id: string
   parent_id: string | null

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { openTraceDb } from '../../main/traces/db'
 import { TRACE_DB_FILE } from '../../main/traces/projects'
 import { REPO_ROOT, assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, startWebMode, waitForReady, weftInit, type Session, type WebMode } from './browser'
+import { findSpan } from '../node/findSpan'
 
 let browser: Browser
 let session: Session | undefined
@@ -126,7 +127,7 @@ describe('a crash in the middle of ingest', () => {
 
     const db = openTraceDb(path.join(projectDir, TRACE_DB_FILE))
     try {
-      const missing = acknowledged.filter((id) => db.getSpan(id) === undefined)
+      const missing = acknowledged.filter((id) => findSpan(db, id) === undefined)
       expect({ acknowledged: acknowledged.length, missing: missing.length }).toEqual({ acknowledged: acknowledged.length, missing: 0 })
       // The rollups were written in the same transactions as their spans.
       const stored = db.sqlite.prepare('SELECT COUNT(*) AS n FROM spans').get() as { n: number }

@@ -11,6 +11,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources'
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestIngest, type TestIngest } from './ingestHarness'
+import { findSpan } from './findSpan'
 
 let ingest: TestIngest
 const contextManager = new AsyncLocalStorageContextManager()
@@ -77,12 +78,12 @@ describe('OpenTelemetry SDK → OTLP/HTTP → trace database', () => {
       // Siblings may start in the same microsecond, so find them by name.
       const child = (name: string) => root!.children.find((c) => c.name === name)!
       expect(root!.children.map((c) => [c.name, c.kind]).sort()).toEqual([['chat gpt-4o-mini', 'llm'], ['search docs', 'retrieval']])
-      const llm = ingest.traces.getSpan(child('chat gpt-4o-mini').id)!
+      const llm = findSpan(ingest.traces, child('chat gpt-4o-mini').id)!
       expect(llm.usage).toEqual({ 'gpt-4o-mini-2024-07-18': { inputTokens: 21, outputTokens: 8 } })
       expect(JSON.stringify(llm.inputs)).toContain('Where is my parcel?')
       expect(JSON.stringify(llm.output)).toContain('On its way.')
       expect(llm.attributes).toMatchObject({ 'app.custom': 'kept', 'service.name': `support-bot-${kind}`, 'otel.scope.name': 'weft-test' })
-      const retriever = ingest.traces.getSpan(child('search docs').id)!
+      const retriever = findSpan(ingest.traces, child('search docs').id)!
       expect(retriever.inputs).toBe('parcel status')
       if (kind === 'proto') expect(retriever.error).toMatchObject({ message: 'index offline', type: 'TypeError' })
     })

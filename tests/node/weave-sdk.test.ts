@@ -17,6 +17,7 @@ import type { StoredSpan } from '../../main/traces/db'
 import { listWeaveDatasets, readWeaveDatasetRows } from '../../main/traces/weave/datasets'
 import { completion, startFakeOpenAI, type FakeOpenAI } from './fakeOpenAI'
 import { startTestIngest, type TestIngest } from './ingestHarness'
+import { findSpan } from './findSpan'
 
 const run = promisify(execFile)
 const ROOT = path.resolve(__dirname, '../..')
@@ -123,7 +124,7 @@ beforeAll(async () => {
   expect(fs.existsSync(path.join(dir, 'weaveErrors.log'))).toBe(false)
   fs.rmSync(dir, { recursive: true, force: true })
   const ids = ingest.traces.sqlite.prepare<[], { id: string }>('SELECT id FROM weave_calls WHERE started_ms IS NOT NULL ORDER BY started_ms').all()
-  spans = ids.map(({ id }) => ingest.traces.getSpan(id)!).filter(Boolean)
+  spans = ids.map(({ id }) => findSpan(ingest.traces, id)!).filter(Boolean)
 }, 120_000)
 
 afterAll(async () => {
@@ -210,9 +211,9 @@ describe('the unmodified weave SDK against Weft', () => {
     ).all()
     expect(feedback).toEqual([{ span_id: expect.any(String), type: 'wandb.runnable.correct', name: 'correct', value: 'true', source: 'weave' }])
     // As in Weave, the score is feedback on the model's prediction call, under predict_and_score.
-    const target = ingest.traces.getSpan(feedback[0]!.span_id)!
+    const target = findSpan(ingest.traces, feedback[0]!.span_id)!
     expect(target).toMatchObject({ name: 'Model.predict', inputs: { arg0: { input: 'ping' } }, output: 'pong' })
-    expect(ingest.traces.getSpan(target.parentId!)).toMatchObject({ name: 'Evaluation.predict_and_score', kind: 'evaluation' })
+    expect(findSpan(ingest.traces, target.parentId!)).toMatchObject({ name: 'Evaluation.predict_and_score', kind: 'evaluation' })
     const root = one('Evaluation.evaluate')
     expect(root).toMatchObject({ kind: 'evaluation', status: 'ok', attributes: { _weave_eval_meta: { imperative: true } } })
   })

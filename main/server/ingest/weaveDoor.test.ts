@@ -11,6 +11,7 @@ import type { TableRow } from '../../traces/weave/tables'
 import { listWeaveDatasets, readWeaveDatasetRows } from '../../traces/weave/datasets'
 import type { IngestProject, IngestReply } from './types'
 import { weaveRoutes } from './weaveDoor'
+import { findSpan } from '../../../tests/node/findSpan'
 
 let dir: string
 let traces: TraceDb
@@ -81,10 +82,10 @@ describe('calls', () => {
     const { trace, roots } = traces.getTrace('T1')!
     expect(trace.spanCount).toBe(3)
     expect(roots.map((r) => r.name)).toEqual(['greet'])
-    const greet = traces.getSpan('greet')!
+    const greet = findSpan(traces, 'greet')!
     expect(greet).toMatchObject({ name: 'greet', status: 'ok', startMs: Date.parse('2026-01-01T00:00:00Z'), endMs: Date.parse('2026-01-01T00:00:01.5Z'), inputs: { arg0: 'greet' }, output: 'greet!' })
     expect(greet.attributes).toMatchObject({ 'weave.op_name': opRef('greet'), weave: { source: 'js-sdk' } })
-    expect(traces.getSpan('boom')).toMatchObject({ parentId: 'greet', status: 'error', error: { message: 'kaboom 1' }, output: null })
+    expect(findSpan(traces, 'boom')).toMatchObject({ parentId: 'greet', status: 'error', error: { message: 'kaboom 1' }, output: null })
     const call = (await post('/call/read', { project_id: P, id: 'boom' })).call
     expect(call).toMatchObject({ id: 'boom', op_name: opRef('boom'), parent_id: 'greet', exception: 'kaboom 1', attributes: { weave: { source: 'js-sdk' } } })
     expect(call.summary.weave).toMatchObject({ status: 'error', trace_name: 'boom', latency_ms: 1500 })
@@ -92,21 +93,21 @@ describe('calls', () => {
 
   it('keeps children before parents and ends before starts until everything arrives', async () => {
     await post('/call/upsert_batch', { batch: [end('child', { output: 42 })] })
-    expect(traces.getSpan('child')).toBeUndefined()
+    expect(findSpan(traces, 'child')).toBeUndefined()
     expect((await send('/calls/stream_query', { project_id: P })).text).toBe('')
     await post('/call/upsert_batch', { batch: [start('child', { parent_id: 'root' })] })
-    expect(traces.getSpan('child')).toMatchObject({ status: 'ok', output: 42, parentId: 'root' })
+    expect(findSpan(traces, 'child')).toMatchObject({ status: 'ok', output: 42, parentId: 'root' })
     await post('/call/upsert_batch', { batch: [start('root')] })
-    expect(traces.getSpan('root')).toMatchObject({ status: 'running', endMs: null })
+    expect(findSpan(traces, 'root')).toMatchObject({ status: 'running', endMs: null })
     await post('/call/end', { end: end('root').req.end })
-    expect(traces.getSpan('root')).toMatchObject({ status: 'ok', output: 'root!' })
+    expect(findSpan(traces, 'root')).toMatchObject({ status: 'ok', output: 'root!' })
     expect(traces.getTrace('T1')!.trace).toMatchObject({ spanCount: 2, status: 'ok', rootName: 'root' })
     // An end before its start in one batch is the same as the other way round.
     await post('/call/upsert_batch', { batch: [end('late', { output: 'done' }), start('late', { parent_id: 'root' })] })
-    expect(traces.getSpan('late')).toMatchObject({ status: 'ok', output: 'done', parentId: 'root' })
+    expect(findSpan(traces, 'late')).toMatchObject({ status: 'ok', output: 'done', parentId: 'root' })
     // Replays change nothing.
     await post('/call/upsert_batch', { batch: [start('child', { parent_id: 'root' }), end('child', { output: 'other' })] })
-    expect(traces.getSpan('child')!.output).toBe(42)
+    expect(findSpan(traces, 'child')!.output).toBe(42)
   })
 
   it('keeps only its own usage on each span and infers kinds', async () => {
@@ -115,15 +116,15 @@ describe('calls', () => {
       batch: [start('app'), start('openai.chat.completions.create', { id: 'llm', parent_id: 'app', op_name: opRef('openai.chat.completions.create') }),
         end('llm', { summary: usage(1) }), end('app', { summary: usage(1) })],
     })
-    expect(traces.getSpan('llm')).toMatchObject({ kind: 'llm', usage: { 'gpt-4o-mini': { inputTokens: 9, outputTokens: 3 } } })
-    expect(traces.getSpan('app')).toMatchObject({ kind: 'other', usage: {} })
+    expect(findSpan(traces, 'llm')).toMatchObject({ kind: 'llm', usage: { 'gpt-4o-mini': { inputTokens: 9, outputTokens: 3 } } })
+    expect(findSpan(traces, 'app')).toMatchObject({ kind: 'other', usage: {} })
     expect(traces.getTrace('T1')!.trace.totalTokens).toBe(12)
     await post('/call/upsert_batch', {
       batch: [start('ev', { id: 'ev', op_name: opRef('Evaluation.evaluate'), display_name: 'tiny-eval_adder' }), end('ev'),
         start('ps', { id: 'ps', op_name: opRef('Evaluation.predictAndScore'), trace_id: 'T2' })],
     })
-    expect(traces.getSpan('ev')).toMatchObject({ kind: 'evaluation', name: 'tiny-eval_adder' })
-    expect(traces.getSpan('ps')).toMatchObject({ kind: 'evaluation', status: 'running' })
+    expect(findSpan(traces, 'ev')).toMatchObject({ kind: 'evaluation', name: 'tiny-eval_adder' })
+    expect(findSpan(traces, 'ps')).toMatchObject({ kind: 'evaluation', status: 'running' })
   })
 
   it('reads what the Python client sends: microsecond offsets, JSON exceptions, items without mode', async () => {
@@ -134,7 +135,7 @@ describe('calls', () => {
         { req: { end: { ...end('py').req.end, ended_at: '2026-01-01T00:00:00.500500', output: null, exception } } },
       ],
     })
-    const span = traces.getSpan('py')!
+    const span = findSpan(traces, 'py')!
     expect(span.startMs).toBeCloseTo(Date.parse('2026-01-01T00:00:00Z') + 0.25, 6)
     expect(span.endMs).toBeCloseTo(Date.parse('2026-01-01T00:00:00Z') + 500.5, 6)
     expect(span.error).toEqual({ type: 'ValueError', message: 'bad input', stack: 'Traceback …' })
@@ -147,7 +148,7 @@ describe('calls', () => {
     const bad = await send('/call/upsert_batch', { batch: [start('a'), start('b', { started_at: 'yesterday' })] })
     expect(bad.status).toBe(400)
     expect((bad.json as { reason: string }).reason).toMatch(/^batch\.1\.req\.start\.started_at: not a date/)
-    expect(traces.getSpan('a')).toBeUndefined()
+    expect(findSpan(traces, 'a')).toBeUndefined()
     for (const body of ['{', { batch: 'x' }, { batch: [{ mode: 'middle', req: {} }] }, { batch: [end('x', { id: '' })] }]) {
       const reply = await send('/call/upsert_batch', body)
       expect(reply.status).toBe(400)
@@ -173,7 +174,7 @@ describe('calls', () => {
     await post('/call/update', { project_id: P, call_id: 'shout', display_name: 'Loud' })
     expect((await lines({ filter: { call_ids: ['shout'] } }))[0]!.display_name).toBe('Loud')
     // The span is renamed too, so the trace viewer shows what Weave shows.
-    expect(traces.getSpan('shout')?.name).toBe('Loud')
+    expect(findSpan(traces, 'shout')?.name).toBe('Loud')
     expect(await post('/calls/query_stats', { project_id: P })).toEqual({ count: 2 })
     const bad = await send('/calls/stream_query', { project_id: P, query: { $expr: { $regex: [] } } })
     expect(bad.status).toBe(400)

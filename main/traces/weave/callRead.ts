@@ -116,7 +116,7 @@ function mentions(value: unknown, refs: ReadonlySet<string>): boolean {
 }
 
 function toCall(traces: TraceDb, row: CallRow, includeFeedback: boolean): WeaveCall | undefined {
-  const span = traces.getSpan(row.id)
+  const span = row.trace_id ? traces.getSpan(row.trace_id, row.id) : undefined
   if (!span) return undefined
   const attrs = span.attributes
   const own = Object.fromEntries(Object.entries(attrs).filter(([key]) => !key.startsWith('weave.')))

@@ -130,8 +130,10 @@ export function ingestCalls(traces: TraceDb, items: readonly CallItem[]): Ingest
 
 /** Renames a call (`/call/update`): its span (and trace, when it names one) and what Weave reads back. */
 export function renameCall(traces: TraceDb, id: string, displayName: string): boolean {
-  const known = callStatements(traces.sqlite).rename.run(displayName, id).changes > 0
-  return traces.renameSpan(id, displayName) || known
+  const s = callStatements(traces.sqlite)
+  const known = s.rename.run(displayName, id).changes > 0
+  const traceId = s.get.get(id)?.trace_id
+  return (traceId ? traces.renameSpan(traceId, id, displayName) : false) || known
 }
 
 function emptyRow(id: string, projectId: string): CallRow {

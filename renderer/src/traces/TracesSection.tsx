@@ -115,7 +115,7 @@ export function TracesSection() {
                         aria-level={s.depth + 1}
                         aria-selected={s.id === selectedSpanId}
                         className={`span-row${s.id === selectedSpanId ? ' selected' : ''}${s.status === 'error' ? ' error' : ''}`}
-                        onClick={() => void openSpan(client, s.id)}
+                        onClick={() => void openSpan(client, trace.trace.traceId, s.id)}
                       >
                         <span className="span-name" style={{ paddingLeft: `${s.depth * 14}px` }}>
                           <span className={`kind-badge kind-${s.kind}`}>{s.kind}</span> {s.name}

@@ -61,17 +61,17 @@ export async function openTrace(client: WorkbenchClient, traceId: string, spanId
     if (useTracesStore.getState().selectedTraceId !== traceId) return
     useTracesStore.setState({ trace })
     const target = spanId && trace.spans.some((s) => s.id === spanId) ? spanId : (trace.spans[0]?.id ?? null)
-    if (target) await openSpan(client, target)
+    if (target) await openSpan(client, traceId, target)
   } catch (error) {
     useTracesStore.setState({ error: message(error), trace: null })
   }
 }
 
 /** Loads one span's full payload. */
-export async function openSpan(client: WorkbenchClient, spanId: string): Promise<void> {
+export async function openSpan(client: WorkbenchClient, traceId: string, spanId: string): Promise<void> {
   useTracesStore.setState({ selectedSpanId: spanId })
   try {
-    const { span } = await client.call('spans.get', { spanId })
+    const { span } = await client.call('spans.get', { traceId, spanId })
     if (useTracesStore.getState().selectedSpanId === spanId) useTracesStore.setState({ span })
   } catch (error) {
     useTracesStore.setState({ error: message(error), span: null })
