@@ -278,3 +278,40 @@ describe('span identity', () => {
     expect(new Set(seqs.map((r) => r.seq)).size).toBe(2)
   })
 })
+
+describe('text search', () => {
+  const texts = (query: string) => db.listTraces({ text: query, limit: 100 }).traces.map((t) => t.traceId).sort()
+
+  it('finds text in names and previews before and after indexing, and after a trace changes', () => {
+    db.insertSpans([
+      span({ id: 'a', traceId: 'ta', name: 'answer', inputs: { question: 'Where is order 7000?' } }),
+      span({ id: 'b', traceId: 'tb', name: 'lookup', output: 'Parcel 12 left the depot' }),
+      span({ id: 'c', traceId: 'tc', name: 'Refund flow', inputs: 'nothing here' }),
+    ])
+    const check = () => {
+      expect(texts('ORDER 7000')).toEqual(['ta'])
+      expect(texts('depot')).toEqual(['tb'])
+      expect(texts('refund')).toEqual(['tc'])
+      expect(texts('12')).toEqual(['tb'])
+      expect(texts('100%')).toEqual([])
+    }
+    check()
+    expect(db.indexText(1000)).toBe(3)
+    expect(db.indexText(1000)).toBe(0)
+    check()
+    // The root of tb arrives later and renames what the trace shows: re-indexed, old text gone.
+    db.insertSpans([span({ id: 'root', traceId: 'tb', name: 'courier update', startMs: 500, inputs: 'status please' })])
+    expect(texts('courier')).toEqual(['tb'])
+    expect(db.indexText(1000)).toBe(1)
+    expect(texts('courier')).toEqual(['tb'])
+    expect(texts('status please')).toEqual(['tb'])
+  })
+
+  it('scans in list order when a text matches very many traces', () => {
+    const many = Array.from({ length: 5200 }, (_, i) => span({ id: `s${i}`, traceId: `t${i}`, startMs: 1000 + i, name: 'common op' }))
+    db.insertSpans(many)
+    while (db.indexText(2000) > 0);
+    const page = db.listTraces({ text: 'common', limit: 10 })
+    expect(page.traces.map((t) => t.traceId)).toEqual(Array.from({ length: 10 }, (_, i) => `t${5199 - i}`))
+  })
+})

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3'
 import type { Span, SpanInput } from '../../common/schemas/span'
 import { WeftError } from '../../common/errors'
 import { validateSpans } from './validate'
+import { indexTraceText } from './search'
 import { openTraceFile } from './schema'
 import { buildTree, type SpanNode, type SpanRow } from './tree'
 import { Rollups } from './rollup'
@@ -48,6 +49,8 @@ export interface TraceDb {
   stats(window: { fromMs: number; toMs: number }): TraceStats
   /** Renames a span (and its trace, when it names the trace); false when the span is unknown. */
   renameSpan(traceId: string, id: string, name: string): boolean
+  /** Adds up to `limit` new or changed traces to the text index; returns how many (0: caught up). */
+  indexText(limit: number): number
   /** How many traces are stored. */
   count(): number
   /** Closes the database. */
@@ -157,6 +160,9 @@ export function openTraceDb(file: string): TraceDb {
     },
     count() {
       return s.count.get()!.n
+    },
+    indexText(limit) {
+      return indexTraceText(db, limit)
     },
     renameSpan: db.transaction((traceId: string, id: string, name: string) => {
       const seq = s.seq.get(traceId)?.seq

@@ -18,6 +18,9 @@ export const INGEST_TOKEN_FILE = path.join('.weft', 'ingest-token')
 export const TRACE_DB_FILE = path.join('.weft', 'traces.db')
 
 const TOKEN_PATTERN = /^weft_[A-Za-z0-9_-]{32}$/
+/** Traces added to the text index per step, and the quiet time after spans arrive before indexing starts. */
+const TEXT_INDEX_CHUNK = 1000
+const TEXT_INDEX_DELAY_MS = 300
 /** How long a token read from its file is trusted before the file is read again. */
 const TOKEN_RECHECK_MS = 1000
 
@@ -63,6 +66,7 @@ export class TraceProjects {
   private readonly open = new Map<string, IngestProject>()
   private readonly tokens = new Map<string, string>()
   private readonly checkedAt = new Map<string, number>()
+  private readonly indexTimers = new Map<string, NodeJS.Timeout>()
   private closed = false
 
   constructor(private readonly options: TraceProjectsOptions) {}
@@ -78,8 +82,13 @@ export class TraceProjects {
         dir: key,
         traces,
         store: () => this.options.store(key),
-        spansAdded: (traceIds, count) => this.options.spansAdded(key, traceIds, count),
+        spansAdded: (traceIds, count) => {
+          this.indexSoon(key)
+          this.options.spansAdded(key, traceIds, count)
+        },
       }
+      // Traces stored while no Weft ran (or before a crash) may wait for the text index.
+      this.indexSoon(key)
       this.open.set(key, project)
     }
     return project
@@ -128,9 +137,41 @@ export class TraceProjects {
     return null
   }
 
+  /**
+   * Brings a project's text index up to date in the background: a moment
+   * after spans stop arriving, in chunks small enough (~10 ms) not to hold up
+   * requests or the window.
+   */
+  private indexSoon(dir: string): void {
+    const existing = this.indexTimers.get(dir)
+    if (existing) clearTimeout(existing)
+    const step = () => {
+      this.indexTimers.delete(dir)
+      const project = this.open.get(dir)
+      if (!project || this.closed) return
+      let indexed = 0
+      try {
+        indexed = project.traces.indexText(TEXT_INDEX_CHUNK)
+      } catch (error) {
+        console.error(`weft: text index of ${dir} failed:`, (error as Error).message)
+        return
+      }
+      if (indexed > 0) {
+        const next = setTimeout(step, 0)
+        next.unref?.()
+        this.indexTimers.set(dir, next)
+      }
+    }
+    const timer = setTimeout(step, TEXT_INDEX_DELAY_MS)
+    timer.unref?.()
+    this.indexTimers.set(dir, timer)
+  }
+
   /** Closes every trace database. */
   close(): void {
     this.closed = true
+    for (const timer of this.indexTimers.values()) clearTimeout(timer)
+    this.indexTimers.clear()
     for (const project of this.open.values()) project.traces.close()
     this.open.clear()
   }

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3'
 import type { z } from 'zod'
 import { WeftError } from '../../common/errors'
 import type { TraceQuerySchema } from '../../common/schemas/trace'
+import { textFilter } from './search'
 
 /** One row of the trace list. */
 export interface TraceSummary {
@@ -71,8 +72,9 @@ export function listTraces(db: Database.Database, q: TraceQuery): { traces: Trac
   add('latency_ms >= @minLatencyMs', 'minLatencyMs', q.minLatencyMs)
   add('cost_usd >= @minCostUsd', 'minCostUsd', q.minCostUsd)
   if (q.text) {
-    add("(root_name LIKE @text ESCAPE '\\' OR inputs_preview LIKE @text ESCAPE '\\' OR output_preview LIKE @text ESCAPE '\\')",
-      'text', `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    const filter = textFilter(db, q.text)
+    where.push(filter.sql)
+    Object.assign(params, filter.params)
   }
   Object.entries(q.attributes ?? {}).forEach(([key, value], i) => {
     // JSON paths quote the key so dots in OpenTelemetry names ("gen_ai.system") are not path steps.

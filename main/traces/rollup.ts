@@ -28,8 +28,10 @@ export class Rollups {
     // An upsert, not INSERT OR REPLACE: a replace deletes and re-inserts, touching every index twice.
     const names = COLUMNS.split(',').map((c) => c.trim())
     this.columns = names as Array<keyof RollupRow>
-    this.putTrace = db.prepare(`INSERT INTO traces (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
-      ON CONFLICT (trace_id) DO UPDATE SET ${names.filter((n) => n !== 'trace_id').map((n) => `${n} = excluded.${n}`).join(', ')}`)
+    // A changed trace goes back to the text indexer (search.ts): 1 = never indexed, 2 = indexed but stale.
+    this.putTrace = db.prepare(`INSERT INTO traces (${names.join(', ')}, text_state) VALUES (${names.map(() => '?').join(', ')}, 1)
+      ON CONFLICT (trace_id) DO UPDATE SET ${names.filter((n) => n !== 'trace_id').map((n) => `${n} = excluded.${n}`).join(', ')},
+      text_state = CASE text_state WHEN 0 THEN 2 ELSE text_state END`)
   }
 
   /** The number of the trace `row` belongs to, numbering a new trace; call before storing the span. */

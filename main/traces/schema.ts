@@ -76,6 +76,14 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX feedback_by_span ON feedback (span_id, created_ms);
    CREATE INDEX feedback_by_trace ON feedback (trace_id, created_ms);
    CREATE INDEX feedback_by_project ON feedback (project_id, created_ms);`,
+  // Text search over the trace list (root name and previews): a trigram index,
+  // filled in the background (search.ts) because indexing costs ~10 µs a trace,
+  // too much for the ingest path. text_state: 1 never indexed, 2 indexed but
+  // changed since, 0 indexed; rows not at 0 are searched by a plain scan.
+  `ALTER TABLE traces ADD COLUMN text_state INTEGER NOT NULL DEFAULT 1;
+   CREATE UNIQUE INDEX traces_by_seq ON traces (seq);
+   CREATE INDEX traces_text_pending ON traces (seq) WHERE text_state > 0;
+   CREATE VIRTUAL TABLE traces_text USING fts5(body, content='', contentless_delete=1, tokenize='trigram');`,
 ]
 
 /** Opens and migrates a trace database; a damaged file is set aside so recording can continue. */
