@@ -93,5 +93,11 @@ export function openTraceFile(file: string): Database.Database {
   // cache keeps those pages in memory (measured: the default 2 MB halves ingest
   // speed past a few hundred thousand spans).
   db.pragma('cache_size = -65536')
+  // Each batch dirties pages all over the random trace-id index; checkpointing
+  // every 1,000 WAL pages (the default) then ran nearly every commit. 10,000
+  // pages (40 MB of WAL) measured ~20% faster ingest; the limit trims the file
+  // back after a checkpoint.
+  db.pragma('wal_autocheckpoint = 10000')
+  db.pragma('journal_size_limit = 67108864')
   return db
 }
