@@ -4,6 +4,7 @@
  * SIGKILL in the middle of ingest keeps every span the server acknowledged.
  */
 import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -17,7 +18,6 @@ let session: Session | undefined
 let home: string
 
 const weft = (...args: string[]) => execFileSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'weft.js'), ...args], { env: { ...process.env, WEFT_HOME: home }, encoding: 'utf8' })
-const hex = (n: number, len: number) => n.toString(16).padStart(len, '0')
 
 async function sendSpans(url: string, token: string, spans: unknown[]): Promise<Response> {
   return fetch(`${url}/weft/v1/spans`, {
@@ -71,15 +71,29 @@ describe('trace ingestion in web mode', () => {
     expect(await page.getByTestId('ingest-token').textContent()).toBe(token)
     await saveScreenshot(page, 'traces-connect')
 
-    const traceId = hex(0x7ace, 32)
-    const t0 = Date.now()
-    const reply = await sendSpans(server.ingestUrl!, token, [
-      { id: hex(2, 16), traceId, parentId: hex(1, 16), name: 'chat', kind: 'llm', startMs: t0 + 5, endMs: t0 + 420, inputs: { messages: [{ role: 'user', content: 'Where is my parcel?' }] }, output: 'On its way <img src="http://example.com/pixel.png">', usage: { 'gpt-x': { inputTokens: 12, outputTokens: 5 } } },
-      { id: hex(1, 16), traceId, name: 'support-answer', kind: 'chain', startMs: t0, endMs: t0 + 450 },
-    ])
-    expect(reply.status).toBe(200)
+    // An app using the Weft SDK (the built bundle, as users import it) sends a nested trace.
+    const app = path.join(home, 'support-app.mjs')
+    fs.writeFileSync(app, `
+      import { init, op, currentSpan, withAttributes, shutdown, stats } from ${JSON.stringify(path.join(REPO_ROOT, 'out', 'sdk', 'index.js'))}
+      init()
+      const chat = op(async (messages) => {
+        currentSpan().addUsage('gpt-x', 12, 5)
+        return 'On its way <img src="http://example.com/pixel.png">'
+      }, { name: 'chat', kind: 'llm' })
+      const lookup = op(async (order) => { throw new TypeError('order ' + order + ' not found') }, { name: 'lookup', kind: 'tool' })
+      const answer = op(async (question) => {
+        await lookup(7).catch(() => null)
+        return chat([{ role: 'user', content: question }])
+      }, { name: 'support-answer', kind: 'chain' })
+      await withAttributes({ sessionId: 'conv-1' }, () => answer('Where is my parcel?'))
+      await shutdown()
+      console.log(JSON.stringify(stats()))
+    `)
+    const appStats = JSON.parse(execFileSync(process.execPath, [app], { env: { ...process.env, WEFT_ENDPOINT: server.ingestUrl!, WEFT_TOKEN: token }, encoding: 'utf8' })) as { sent: number; dropped: number }
+    expect(appStats).toMatchObject({ sent: 3, dropped: 0 })
     // Live: the list refreshes on the traces.added event, no reload.
     await page.getByRole('option', { name: /support-answer/ }).click()
+    await expect.poll(() => page.getByTestId('span-tree').textContent()).toContain('lookup')
     await page.getByRole('treeitem', { name: /chat/ }).click()
     await expect.poll(() => page.getByTestId('span-detail').textContent()).toContain('gpt-x: 12 in / 5 out')
     expect(await page.getByTestId('span-output').textContent()).toContain('<img src="http://example.com/pixel.png">')

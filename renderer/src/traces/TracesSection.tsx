@@ -93,7 +93,7 @@ export function TracesSection() {
                   {new Date(t.startMs).toLocaleTimeString()} · {formatDuration(t.latencyMs)} · {t.spanCount} spans
                   {t.totalTokens ? ` · ${t.totalTokens} tok` : ''}
                   {t.costUsd ? ` · ${formatCost(t.costUsd)}` : ''}
-                  {t.errorCount ? ` · ${t.errorCount} errors` : ''}
+                  {t.errorCount ? ` · ${t.errorCount} error${t.errorCount === 1 ? '' : 's'}` : ''}
                 </span>
               </button>
             ))}
