@@ -22,14 +22,22 @@ export function openDatabase(file: string): Database.Database {
   return nativeBinding ? new Database(file, { nativeBinding }) : new Database(file)
 }
 
-/** Applies the numbered migrations (PRAGMA user_version) the file has not seen, each in its own transaction. */
+/**
+ * Applies the numbered migrations (PRAGMA user_version) the file has not seen,
+ * each in its own transaction. Another connection (a second Weft process, the
+ * CLI beside `weft serve`) may be migrating the same file: each step takes the
+ * write lock first (BEGIN IMMEDIATE) and re-reads the version under it.
+ */
 export function migrateDatabase(db: Database.Database, migrations: readonly string[]): void {
-  const current = db.pragma('user_version', { simple: true }) as number
-  for (let version = current; version < migrations.length; version++) {
-    db.transaction(() => {
-      db.exec(migrations[version]!)
-      db.pragma(`user_version = ${version + 1}`)
-    })()
+  const step = db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number
+    if (version >= migrations.length) return false
+    db.exec(migrations[version]!)
+    db.pragma(`user_version = ${version + 1}`)
+    return true
+  })
+  while ((db.pragma('user_version', { simple: true }) as number) < migrations.length && step.immediate()) {
+    // one migration per transaction
   }
 }
 

@@ -315,3 +315,22 @@ describe('text search', () => {
     expect(page.traces.map((t) => t.traceId)).toEqual(Array.from({ length: 10 }, (_, i) => `t${5199 - i}`))
   })
 })
+
+describe('two writers on one file (the CLI beside weft serve, two processes)', () => {
+  it('number traces without collisions and index text while the other inserts', () => {
+    const other = openTraceDb(file)
+    try {
+      for (let i = 0; i < 20; i++) {
+        const writer = i % 2 ? other : db
+        writer.insertSpans([span({ id: `s${i}`, traceId: `t${i}`, name: `op ${i}` })])
+        if (i % 5 === 0) (i % 2 ? db : other).indexText(100)
+      }
+      expect(db.count()).toBe(20)
+      expect(other.listTraces({ text: 'op 13', limit: 10 }).traces.map((t) => t.traceId)).toEqual(['t13'])
+      const seqs = db.sqlite.prepare<[], { seq: number }>('SELECT seq FROM traces').all().map((r) => r.seq)
+      expect(new Set(seqs).size).toBe(20)
+    } finally {
+      other.close()
+    }
+  })
+})

@@ -91,6 +91,7 @@ export function openTraceDb(file: string): TraceDb {
 
   const rollups = new Rollups(db)
   const insert = db.transaction((spans: Span[]) => {
+    rollups.begin()
     for (const span of spans) {
       // Most spans are new: try the insert first and read the stored row only on a re-arrival.
       const fresh = toRow(span, 0)
@@ -110,12 +111,21 @@ export function openTraceDb(file: string): TraceDb {
     rollups.flush()
   })
 
+  const rename = db.transaction((traceId: string, id: string, name: string) => {
+    const seq = s.seq.get(traceId)?.seq
+    if (seq === undefined || s.rename.run(name, seq, id).changes === 0) return false
+    s.renameTrace.run(name, seq, id)
+    return true
+  })
+
   return {
     sqlite: db,
     insertSpans(input) {
       const spans = validate(input)
       try {
-        insert(spans)
+        // IMMEDIATE: take the write lock before reading, so another writer (a
+        // second process, the CLI beside `weft serve`) makes this wait rather than fail.
+        insert.immediate(spans)
       } catch (error) {
         rollups.reset()
         throw error
@@ -164,12 +174,7 @@ export function openTraceDb(file: string): TraceDb {
     indexText(limit) {
       return indexTraceText(db, limit)
     },
-    renameSpan: db.transaction((traceId: string, id: string, name: string) => {
-      const seq = s.seq.get(traceId)?.seq
-      if (seq === undefined || s.rename.run(name, seq, id).changes === 0) return false
-      s.renameTrace.run(name, seq, id)
-      return true
-    }),
+    renameSpan: (traceId, id, name) => rename.immediate(traceId, id, name),
     close() {
       db.close()
     },

@@ -149,7 +149,7 @@ export class TraceProjects {
       this.indexTimers.delete(dir)
       const project = this.open.get(dir)
       if (!project || this.closed) return
-      let indexed = 0
+      let indexed: number
       try {
         indexed = project.traces.indexText(TEXT_INDEX_CHUNK)
       } catch (error) {

@@ -19,12 +19,13 @@ export class Rollups {
   private readonly putTrace
   private readonly pending = new Map<string, RollupRow>()
   private readonly columns: Array<keyof RollupRow>
-  /** The last trace number handed out; numbers of a rolled-back batch are skipped, never reused. */
-  private lastSeq: number
+  /** The last trace number handed out in this transaction (read again at each begin: other writers add traces too). */
+  private lastSeq = 0
+  private readonly maxSeq
 
   constructor(db: Database.Database) {
     this.getTrace = db.prepare<[string], RollupRow>(`SELECT ${COLUMNS} FROM traces WHERE trace_id = ?`)
-    this.lastSeq = db.prepare<[], { n: number | null }>('SELECT MAX(seq) AS n FROM traces').get()!.n ?? 0
+    this.maxSeq = db.prepare<[], { n: number | null }>('SELECT MAX(seq) AS n FROM traces')
     // An upsert, not INSERT OR REPLACE: a replace deletes and re-inserts, touching every index twice.
     const names = COLUMNS.split(',').map((c) => c.trim())
     this.columns = names as Array<keyof RollupRow>
@@ -32,6 +33,12 @@ export class Rollups {
     this.putTrace = db.prepare(`INSERT INTO traces (${names.join(', ')}, text_state) VALUES (${names.map(() => '?').join(', ')}, 1)
       ON CONFLICT (trace_id) DO UPDATE SET ${names.filter((n) => n !== 'trace_id').map((n) => `${n} = excluded.${n}`).join(', ')},
       text_state = CASE text_state WHEN 0 THEN 2 ELSE text_state END`)
+  }
+
+  /** Starts a batch; call first inside the write transaction. */
+  begin(): void {
+    this.pending.clear()
+    this.lastSeq = this.maxSeq.get()!.n ?? 0
   }
 
   /** The number of the trace `row` belongs to, numbering a new trace; call before storing the span. */

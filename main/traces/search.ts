@@ -36,6 +36,7 @@ function prepared(db: Database.Database): Statements {
 /** Indexes up to `limit` traces that are new or changed; returns how many it indexed (0: all caught up). */
 export function indexTraceText(db: Database.Database, limit: number): number {
   const s = prepared(db)
+  // IMMEDIATE: the write lock first, so a concurrent writer makes this wait instead of failing.
   return db.transaction(() => {
     const rows = s.pending.all(limit)
     for (const row of rows) {
@@ -44,7 +45,7 @@ export function indexTraceText(db: Database.Database, limit: number): number {
       s.done.run(row.trace_id)
     }
     return rows.length
-  })()
+  }).immediate()
 }
 
 /** The LIKE pattern for `text` (a case-insensitive substring, wildcards escaped). */

@@ -124,7 +124,8 @@ export function ingestCalls(traces: TraceDb, items: readonly CallItem[]): Ingest
       spans.push(toSpan(next, start, end, usage))
     }
     traces.insertSpans(spans)
-  })()
+    // IMMEDIATE: reads then writes; another writer on the file must make this wait, not fail.
+  }).immediate()
   return { res, traceIds: [...new Set(spans.map((span) => span.traceId))], spanCount: spans.length }
 }
 
