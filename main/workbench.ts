@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { EventHub, type WorkbenchClient } from '../common/client'
 import type { EventName, EventOf, HostKind, OperationName, RequestOf, ResponseOf } from '../common/contract'
-import { dispatch, type Handlers } from '../common/dispatch'
+import { dispatch, parseRequest, type Handlers } from '../common/dispatch'
 import { WeftError } from '../common/errors'
 import type { ProjectInfo } from '../common/schemas/project'
 import { readObject } from './project/objects'
@@ -19,7 +19,7 @@ import { createRepoHandlers } from './repoHandlers'
 import { createRunHandlers, type RunHandlerContext } from './runHandlers'
 import { createTraceHandlers } from './traceHandlers'
 import { TraceProjects } from './traces/projects'
-import type { IngestProject } from './server/ingest/types'
+import type { IngestProject, IngestReadOperation } from './server/ingest/types'
 import { DEFAULT_KEY_NAMES, chainSecretSources, envSecretSource, type Keychain } from './providers/secrets'
 import type { SecretSource } from './providers/types'
 import { cloneRepository } from './store/sync'
@@ -191,6 +191,13 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     }
     return opened
   }
+  /** An SDK read: the store operation's own validation and errors, on that project's store. */
+  const readForIngest = async (dir: string, operation: IngestReadOperation, request: unknown): Promise<unknown> => {
+    const readers = createStoreHandlers({ store: () => storeFor(dir), changed: async () => {} })
+    return operation === 'objects.get'
+      ? readers['objects.get'](parseRequest('objects.get', request))
+      : readers['prompts.render'](parseRequest('prompts.render', request))
+  }
   const pendingSpans = new Map<string, { traceIds: Set<string>; spans: number }>()
   let spanTimer: NodeJS.Timeout | null = null
   const flushSpanEvents = () => {
@@ -201,7 +208,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     pendingSpans.clear()
   }
   const traceProjects = new TraceProjects({
-    store: storeFor,
+    read: readForIngest,
     candidates: async () => [...new Set([...(project?.status === 'ready' ? [project.dir] : []), ...(await recent.list()).map((p) => p.dir)])],
     spansAdded: (dir, traceIds, count) => {
       let pending = pendingSpans.get(dir)

@@ -8,8 +8,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ObjectStore } from '../store/store'
-import type { IngestProject } from '../server/ingest/types'
+import type { IngestProject, IngestReadOperation } from '../server/ingest/types'
 import { openTraceDb } from './db'
 
 /** Where a project keeps its ingest token, relative to the project folder. */
@@ -53,8 +52,8 @@ export async function readIngestToken(dir: string): Promise<string | null> {
 
 /** Options for {@link TraceProjects}. */
 export interface TraceProjectsOptions {
-  /** The object store of a project (the workbench shares the open project's). */
-  store(dir: string): Promise<ObjectStore>
+  /** Answers an SDK read (getPrompt, getDataset) from a project's object store. */
+  read(dir: string, operation: IngestReadOperation, request: unknown): Promise<unknown>
   /** Spans arrived for a project. */
   spansAdded(dir: string, traceIds: readonly string[], count: number): void
   /** Project folders to look in when a token is not one already seen (recent projects). */
@@ -81,7 +80,7 @@ export class TraceProjects {
       project = {
         dir: key,
         traces,
-        store: () => this.options.store(key),
+        read: (operation, request) => this.options.read(key, operation, request),
         spansAdded: (traceIds, count) => {
           this.indexSoon(key)
           this.options.spansAdded(key, traceIds, count)

@@ -138,6 +138,8 @@ describe('ingest server: native door', () => {
   })
 
   it('announces arrivals as coalesced traces.added events', async () => {
+    // Let events of earlier tests' batches go out first.
+    await new Promise((r) => setTimeout(r, 300))
     const seen: Array<{ traceIds: string[]; spans: number }> = []
     const off = ingest.workbench.on('traces.added', (e) => seen.push(e))
     const ids = Array.from({ length: 10 }, (_, i) => hex(0xe0 + i, 32))

@@ -5,13 +5,12 @@
  * `objects.get` and `prompts.render` answer in the app.
  */
 import { z } from 'zod'
-import { describeIssues, issuesFromZod, parseRequest } from '../../../common/dispatch'
+import { describeIssues, issuesFromZod } from '../../../common/dispatch'
 import { toWeftError } from '../../../common/errors'
-import { createStoreHandlers } from '../../storeHandlers'
 import { HTTP_STATUS } from '../statusCodes'
 import { errorReply } from './ingestServer'
 import { parseJsonBody, recordSpans } from './ingestBody'
-import type { IngestReply, IngestRequest, IngestRoute } from './types'
+import type { IngestReadOperation, IngestReply, IngestRequest, IngestRoute } from './types'
 
 /** Path of the SDK's batch endpoint. */
 export const NATIVE_SPANS_PATH = '/weft/v1/spans'
@@ -21,15 +20,11 @@ const BatchSchema = z.object({
   spans: z.array(z.unknown()).max(100_000),
 })
 
-async function readObject(request: IngestRequest, operation: 'objects.get' | 'prompts.render'): Promise<IngestReply> {
+async function readObject(request: IngestRequest, operation: IngestReadOperation): Promise<IngestReply> {
   const body = parseJsonBody(request.body)
   if (!body.ok) return body.reply
-  const handlers = createStoreHandlers({ store: request.project.store, changed: async () => {} })
   try {
-    const json = operation === 'objects.get'
-      ? await handlers['objects.get'](parseRequest('objects.get', body.value))
-      : await handlers['prompts.render'](parseRequest('prompts.render', body.value))
-    return { status: 200, json }
+    return { status: 200, json: await request.project.read(operation, body.value) }
   } catch (error) {
     const weft = toWeftError(error)
     return errorReply(HTTP_STATUS[weft.code], weft.message, weft.issues)

@@ -6,7 +6,9 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { TraceDb } from '../../traces/db'
-import type { ObjectStore } from '../../store/store'
+
+/** The project reads an app may make with its ingest token (the SDK's getPrompt and getDataset). */
+export type IngestReadOperation = 'objects.get' | 'prompts.render'
 
 /** The project an ingest token unlocks. */
 export interface IngestProject {
@@ -14,8 +16,12 @@ export interface IngestProject {
   dir: string
   /** Its trace database (`.weft/traces.db`). */
   traces: TraceDb
-  /** Its object store, opened on demand (SDK reads: getPrompt, getDataset). */
-  store(): Promise<ObjectStore>
+  /**
+   * Answers an SDK read exactly as the workbench operation of that name does
+   * (validation and errors included); the workbench owns the object store, so
+   * an ingest worker thread asks it.
+   */
+  read(operation: IngestReadOperation, request: unknown): Promise<unknown>
   /** Tells the workbench spans arrived (the live event); cheap, may be called per batch. */
   spansAdded(traceIds: readonly string[], count: number): void
 }

@@ -34,7 +34,7 @@ async function send(route: string, body: unknown, headers: Record<string, string
   const handler = routes.find((r) => r.path === route && r.method === method)
   if (!handler) throw new Error(`no route ${route}`)
   const project: IngestProject = {
-    dir, traces, store: () => Promise.reject(new Error('unused')),
+    dir, traces, read: () => Promise.reject(new Error('unused')),
     spansAdded: (traceIds, count) => added.push({ traceIds, count }),
   }
   const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
