@@ -14,6 +14,8 @@ export default defineConfig({
           index: resolve(root, 'main/index.ts'),
           // The `weft` command (init, serve, …): plain Node, no electron.
           cli: resolve(root, 'main/cli/index.ts'),
+          // The ingest server's worker thread (desktop and weft serve).
+          ingestWorker: resolve(root, 'main/server/ingest/worker.ts'),
         },
       },
     },

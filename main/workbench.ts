@@ -77,6 +77,12 @@ export interface Workbench extends WorkbenchClient {
   /** What the host's ingest server needs: find a project by token, and report where it listens. */
   ingest: {
     resolveToken(token: string): Promise<IngestProject | null>
+    /** Project folders whose tokens ingest may accept (the open one and recent ones). */
+    candidates(): Promise<string[]>
+    /** An SDK read of a project's object store (an ingest worker asks for it). */
+    read(dir: string, operation: IngestReadOperation, request: unknown): Promise<unknown>
+    /** Spans an ingest worker stored: announce them (`traces.added`). */
+    spansArrived(dir: string, traceIds: readonly string[], count: number): void
     /** The host started (or failed to start) its ingest server. */
     setStatus(status: { url: string | null; error: string | null }): void
   }
@@ -207,17 +213,15 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     }
     pendingSpans.clear()
   }
-  const traceProjects = new TraceProjects({
-    read: readForIngest,
-    candidates: async () => [...new Set([...(project?.status === 'ready' ? [project.dir] : []), ...(await recent.list()).map((p) => p.dir)])],
-    spansAdded: (dir, traceIds, count) => {
-      let pending = pendingSpans.get(dir)
-      if (!pending) pendingSpans.set(dir, (pending = { traceIds: new Set(), spans: 0 }))
-      pending.spans += count
-      for (const id of traceIds) if (pending.traceIds.size < TRACE_EVENT_IDS) pending.traceIds.add(id)
-      spanTimer ??= setTimeout(flushSpanEvents, TRACE_EVENT_DELAY_MS)
-    },
-  })
+  const announceSpans = (dir: string, traceIds: readonly string[], count: number) => {
+    let pending = pendingSpans.get(dir)
+    if (!pending) pendingSpans.set(dir, (pending = { traceIds: new Set(), spans: 0 }))
+    pending.spans += count
+    for (const id of traceIds) if (pending.traceIds.size < TRACE_EVENT_IDS) pending.traceIds.add(id)
+    spanTimer ??= setTimeout(flushSpanEvents, TRACE_EVENT_DELAY_MS)
+  }
+  const ingestCandidates = async () => [...new Set([...(project?.status === 'ready' ? [project.dir] : []), ...(await recent.list()).map((p) => p.dir)])]
+  const traceProjects = new TraceProjects({ read: readForIngest, candidates: ingestCandidates, spansAdded: announceSpans })
   let ingestStatus: { url: string | null; error: string | null } = { url: null, error: 'This host does not run an ingest server' }
 
   const handlers: Handlers = {
@@ -329,6 +333,9 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     },
     ingest: {
       resolveToken: (token) => traceProjects.byToken(token),
+      candidates: ingestCandidates,
+      read: readForIngest,
+      spansArrived: announceSpans,
       setStatus(status) {
         ingestStatus = status
       },

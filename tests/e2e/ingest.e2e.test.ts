@@ -52,6 +52,8 @@ describe('trace ingestion in web mode', () => {
   beforeAll(async () => {
     projectDir = path.join(home, 'traced')
     await weftInit(projectDir, home, 'Traced app')
+    fs.writeFileSync(path.join(home, 'greet.prompt'), 'Hello {{name}}!\n')
+    weft('save', 'prompt:greet', path.join(home, 'greet.prompt'), '--project', projectDir)
     server = await startWebMode({ weftHome: home, projectDir })
     token = weft('token', '--quiet', '--project', projectDir).trim()
   })
@@ -74,7 +76,7 @@ describe('trace ingestion in web mode', () => {
     // An app using the Weft SDK (the built bundle, as users import it) sends a nested trace.
     const app = path.join(home, 'support-app.mjs')
     fs.writeFileSync(app, `
-      import { init, op, currentSpan, withAttributes, shutdown, stats } from ${JSON.stringify(path.join(REPO_ROOT, 'out', 'sdk', 'index.js'))}
+      import { init, op, currentSpan, withAttributes, shutdown, stats, getPrompt } from ${JSON.stringify(path.join(REPO_ROOT, 'out', 'sdk', 'index.js'))}
       init()
       const chat = op(async (messages) => {
         currentSpan().addUsage('gpt-x', 12, 5)
@@ -86,11 +88,15 @@ describe('trace ingestion in web mode', () => {
         return chat([{ role: 'user', content: question }])
       }, { name: 'support-answer', kind: 'chain' })
       await withAttributes({ sessionId: 'conv-1' }, () => answer('Where is my parcel?'))
+      // Reads go through the ingest server to the workbench's object store.
+      const prompt = await getPrompt('greet@v1')
+      const missing = await getPrompt('nope@v1').then(() => 'found', (error) => error.status)
       await shutdown()
-      console.log(JSON.stringify(stats()))
+      console.log(JSON.stringify({ ...stats(), prompt: prompt.content, missing }))
     `)
     const appStats = JSON.parse(execFileSync(process.execPath, [app], { env: { ...process.env, WEFT_ENDPOINT: server.ingestUrl!, WEFT_TOKEN: token }, encoding: 'utf8' })) as { sent: number; dropped: number }
-    expect(appStats).toMatchObject({ sent: 3, dropped: 0 })
+    expect(appStats).toMatchObject({ sent: 3, dropped: 0, missing: 404 })
+    expect(appStats).toHaveProperty('prompt', expect.stringContaining('Hello {{name}}'))
     // Live: the list refreshes on the traces.added event, no reload.
     await page.getByRole('option', { name: /support-answer/ }).click()
     await expect.poll(() => page.getByTestId('span-tree').textContent()).toContain('lookup')
@@ -149,6 +155,43 @@ describe('a crash in the middle of ingest', () => {
       expect(rolled.n).toBe(stored.n)
     } finally {
       db.close()
+    }
+  })
+})
+
+describe('the ingest worker thread (the built out/main/ingestWorker.js)', () => {
+  test('stores spans, announces them, and asks the workbench for project reads', async () => {
+    const { createWorkbench } = await import('../../main/workbench')
+    const { startIngestWorker } = await import('../../main/server/ingest/workerHost')
+    const root = makeTempDir('worker')
+    const workbench = createWorkbench({ userDataDir: path.join(root, 'user'), host: 'cli', cwd: root, autoMaintain: false })
+    try {
+      const dir = path.join(root, 'project')
+      await workbench.call('project.init', { dir, name: 'worker' })
+      await workbench.call('objects.save', { kind: 'prompt', name: 'greet', content: 'Hi {{who}}\n' })
+      const started = await startIngestWorker(workbench, { file: path.join(REPO_ROOT, 'out', 'main', 'ingestWorker.js'), port: 0 })
+      expect(started.error).toBeNull()
+      const { token } = await workbench.call('ingest.info', {})
+      const events: number[] = []
+      workbench.on('traces.added', (e) => events.push(e.spans))
+      const reply = await sendSpans(started.server!.url, token, [{ id: 'w1', traceId: 'wt', name: 'from-worker', startMs: 1, endMs: 2 }])
+      expect(reply.status).toBe(200)
+      const read = await fetch(`${started.server!.url}/weft/v1/prompts/render`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ ref: 'prompt:greet@v1', variables: { who: 'Ada' } }),
+      })
+      expect(((await read.json()) as { messages: Array<{ content: string }> }).messages[0]!.content).toContain('Hi Ada')
+      const missing = await fetch(`${started.server!.url}/weft/v1/objects/get`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"ref":"prompt:nope@v1"}' })
+      expect(missing.status).toBe(404)
+      await expect.poll(() => events.reduce((a, b) => a + b, 0)).toBe(1)
+      // The workbench reads what the worker wrote, through its own connection.
+      const { traces } = await workbench.call('traces.list', {})
+      expect(traces.map((t) => t.rootName)).toEqual(['from-worker'])
+      await started.server!.close()
+    } finally {
+      await workbench.close()
+      removeDir(root)
     }
   })
 })

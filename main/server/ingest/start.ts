@@ -1,7 +1,23 @@
 /** Starts the ingest server for a workbench and tells the workbench where it listens (or why it does not). */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { packageRoot } from '../../paths'
 import type { Workbench } from '../../workbench'
+import { startIngestWorker } from './workerHost'
 import { DEFAULT_INGEST_PORT, startIngestServer, type IngestServer } from './ingestServer'
 import { ingestRoutes } from './routes'
+
+/**
+ * The built worker (out/main/ingestWorker.js) when this code runs from the
+ * bundle; null when it runs from source (tests), which serves in-thread.
+ */
+export function ingestWorkerFile(): string | null {
+  const here = fileURLToPath(import.meta.url)
+  if (!here.includes(`${path.sep}out${path.sep}main${path.sep}`)) return null
+  const file = path.join(packageRoot(), 'out', 'main', 'ingestWorker.js')
+  return fs.existsSync(file) ? file : null
+}
 
 /** The ingest port from the environment (`WEFT_INGEST_PORT`), else the default. */
 export function ingestPortFromEnv(env: NodeJS.ProcessEnv = process.env): number {
@@ -20,8 +36,14 @@ export function ingestPortFromEnv(env: NodeJS.ProcessEnv = process.env): number 
  */
 export async function startWorkbenchIngest(
   workbench: Workbench,
-  options: { port: number; host?: string },
+  options: { port: number; host?: string; worker?: boolean },
 ): Promise<{ server: IngestServer; error: null } | { server: null; error: string }> {
+  const file = ingestWorkerFile()
+  if (options.worker !== false && file) {
+    const started = await startIngestWorker(workbench, { file, port: options.port, host: options.host })
+    workbench.ingest.setStatus(started.server ? { url: started.server.url, error: null } : { url: null, error: started.error })
+    return started
+  }
   try {
     const server = await startIngestServer({ resolveToken: workbench.ingest.resolveToken, routes: ingestRoutes(), port: options.port, host: options.host })
     workbench.ingest.setStatus({ url: server.url, error: null })
