@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SpanInput } from '../../common/schemas/span'
 import { WeftError } from '../../common/errors'
-import { openDatabase } from '../sqlite'
+import { migrateDatabase, openDatabase } from '../sqlite'
 import { openTraceDb, PAYLOAD_THRESHOLD, PREVIEW_CHARS, type TraceDb } from './db'
 import { MIGRATIONS } from './schema'
 import { findSpan } from '../../tests/node/findSpan'
@@ -332,5 +332,25 @@ describe('two writers on one file (the CLI beside weft serve, two processes)', (
     } finally {
       other.close()
     }
+  })
+})
+
+describe('migration 3 (text index)', () => {
+  it('upgrades a version-2 database: its traces become searchable once indexed', () => {
+    db.close()
+    fs.rmSync(file, { force: true })
+    const v2 = openDatabase(file)
+    migrateDatabase(v2, MIGRATIONS.slice(0, 2))
+    v2.prepare(`INSERT INTO spans (trace_seq, id, trace_id, name, kind, start_ms, status, attributes, usage) VALUES (1, 's1', 't1', 'refund request', 'other', 1, 'ok', '{}', '{}')`).run()
+    v2.prepare(`INSERT INTO traces (trace_id, seq, root_span_id, root_name, root_kind, start_ms, status, span_count, error_count, input_tokens,
+      output_tokens, total_tokens, cost_usd, root_start_ms, running_count) VALUES ('t1', 1, 's1', 'refund request', 'other', 1, 'ok', 1, 0, 0, 0, 0, 0, 1, 0)`).run()
+    v2.close()
+    db = openTraceDb(file)
+    expect(db.sqlite.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
+    expect(db.listTraces({ text: 'refund', limit: 10 }).traces.map((t) => t.traceId)).toEqual(['t1'])
+    expect(db.indexText(100)).toBe(1)
+    expect(db.listTraces({ text: 'refund', limit: 10 }).traces.map((t) => t.traceId)).toEqual(['t1'])
+    db.insertSpans([span({ id: 's2', traceId: 't2', name: 'refund again' })])
+    expect(db.listTraces({ text: 'refund', limit: 10 }).traces.map((t) => t.traceId).sort()).toEqual(['t1', 't2'])
   })
 })
