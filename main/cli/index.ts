@@ -161,9 +161,22 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
       if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
         io.err(`warning: binding ${opts.host} makes Weft reachable from other machines; the session token is the only protection.\n`)
       }
-      const server = await startWebServer({ workbench: wb, rendererDir, port: opts.port, host: opts.host, uploadDir: path.join(userDataDir, 'uploads') })
+      // Both servers start together: the ingest worker's start-up need not delay the app.
+      const [web, started] = await Promise.all([
+        startWebServer({ workbench: wb, rendererDir, port: opts.port, host: opts.host, uploadDir: path.join(userDataDir, 'uploads') }).then(
+          (value) => ({ value, error: null }),
+          (error: unknown) => ({ value: null, error }),
+        ),
+        opts.ingest ? startWorkbenchIngest(wb, { port: opts.ingestPort ?? ingestPortFromEnv(io.env) }) : null,
+      ])
+      if (!web.value) {
+        // Without the app there is nothing to serve: stop the ingest worker too, or it would keep the process alive.
+        await started?.server?.close()
+        await wb.close()
+        throw web.error
+      }
+      const server = web.value
       // Ingest always binds loopback: apps on this machine send spans, nothing else should.
-      const started = opts.ingest ? await startWorkbenchIngest(wb, { port: opts.ingestPort ?? ingestPortFromEnv(io.env) }) : null
       const ingest = started?.server ?? null
       if (!opts.ingest) wb.ingest.setStatus({ url: null, error: 'Receiving traces is turned off (weft serve --no-ingest)' })
       if (project) io.out(`Project: ${project.name} (${project.dir})\n`)
