@@ -49,6 +49,7 @@ async function check(name, command, args) {
 await check('build (electron-vite build)', bin('electron-vite'), ['build'])
 // The SDK bundle (out/sdk) that SDK tests and end-to-end apps import.
 await check('build (SDK)', bin('vite'), ['build', '-c', 'sdk/vite.config.ts', '--logLevel', 'warn'])
+await check('build (SDK types)', process.execPath, ['scripts/build-sdk-types.mjs'])
 await check('typecheck (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'])
 
 await check('lint (eslint .)', bin('eslint'), ['.'])
