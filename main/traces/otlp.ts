@@ -9,9 +9,9 @@
  * `inputs`/`output` are removed so they are not stored twice.
  */
 import type { SpanInput } from '../../common/schemas/span'
-import { WeftError } from '../../common/errors'
+import { WeftError, type ErrorIssue } from '../../common/errors'
 import { describeIssues, issuesFromZod } from '../../common/dispatch'
-import { ExportTraceRequestSchema, MAX_DEPTH, tooDeep, type OtlpSpan } from './otlp/schema'
+import { ExportEnvelopeSchema, MAX_DEPTH, OtlpSpanSchema, tooDeep, type OtlpSpan } from './otlp/schema'
 import { attributesToRecord } from './otlp/values'
 import { plainEvents, readGenAi, readOpenInference, type PlainEvent } from './otlp/conventions'
 
@@ -22,28 +22,54 @@ const SPAN_KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KI
 /** Events already turned into inputs/output (the older GenAI event form). */
 const MESSAGE_EVENT = /^gen_ai\.(system|user|assistant|tool)\.message$|^gen_ai\.choice$/
 
-/** Maps an OTLP/HTTP JSON trace export to spans; malformed bodies throw INVALID_REQUEST with field paths. */
-export function spansFromOtlpJson(body: unknown): SpanInput[] {
+/** What an export held: the spans that map, and the paths and reasons of those that do not. */
+export interface OtlpExport {
+  spans: SpanInput[]
+  /** One entry per issue of a rejected span (a span may have several). */
+  rejected: ErrorIssue[]
+  /** How many spans were rejected. */
+  rejectedSpans: number
+}
+
+/**
+ * Maps an OTLP/HTTP JSON trace export to spans, rejecting malformed spans one
+ * by one (OTLP's partial success); a malformed envelope throws INVALID_REQUEST
+ * with field paths.
+ */
+export function readOtlpExport(body: unknown): OtlpExport {
   const deep = tooDeep(body)
   if (deep) {
     const issue = { path: deep.join('.'), message: `nested deeper than ${MAX_DEPTH} levels` }
     throw new WeftError('INVALID_REQUEST', `Invalid OTLP trace export: ${describeIssues([issue])}`, [issue])
   }
-  const parsed = ExportTraceRequestSchema.safeParse(body)
+  const parsed = ExportEnvelopeSchema.safeParse(body)
   if (!parsed.success) {
     const issues = issuesFromZod(parsed.error)
     throw new WeftError('INVALID_REQUEST', `Invalid OTLP trace export: ${describeIssues(issues)}`, issues)
   }
-  const spans: SpanInput[] = []
-  for (const resourceSpans of parsed.data.resourceSpans ?? []) {
+  const result: OtlpExport = { spans: [], rejected: [], rejectedSpans: 0 }
+  parsed.data.resourceSpans?.forEach((resourceSpans, r) => {
     const resource = attributesToRecord(resourceSpans.resource?.attributes)
-    for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
+    resourceSpans.scopeSpans?.forEach((scopeSpans, c) => {
       const scope: Record<string, unknown> = {}
       if (scopeSpans.scope?.name) scope['otel.scope.name'] = scopeSpans.scope.name
       if (scopeSpans.scope?.version) scope['otel.scope.version'] = scopeSpans.scope.version
-      for (const span of scopeSpans.spans ?? []) spans.push(toSpan(span, { ...resource, ...scope }))
-    }
-  }
+      scopeSpans.spans?.forEach((raw, i) => {
+        const span = OtlpSpanSchema.safeParse(raw)
+        if (span.success) return void result.spans.push(toSpan(span.data, { ...resource, ...scope }))
+        result.rejectedSpans++
+        const at = `resourceSpans.${r}.scopeSpans.${c}.spans.${i}`
+        for (const issue of issuesFromZod(span.error)) result.rejected.push({ path: issue.path ? `${at}.${issue.path}` : at, message: issue.message })
+      })
+    })
+  })
+  return result
+}
+
+/** Maps an OTLP/HTTP JSON trace export to spans; any malformed span throws INVALID_REQUEST with its path. */
+export function spansFromOtlpJson(body: unknown): SpanInput[] {
+  const { spans, rejected } = readOtlpExport(body)
+  if (rejected.length > 0) throw new WeftError('INVALID_REQUEST', `Invalid OTLP trace export: ${describeIssues(rejected)}`, rejected)
   return spans
 }
 

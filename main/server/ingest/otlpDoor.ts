@@ -1,10 +1,12 @@
 /**
  * The OTLP/HTTP door: `POST /v1/traces` with a JSON or protobuf
  * ExportTraceServiceRequest, answered in the encoding it came in, as the OTLP
- * specification asks (errors carry a google.rpc.Status).
+ * specification asks (errors carry a google.rpc.Status; rejected spans a
+ * partial success).
  */
 import { toWeftError } from '../../../common/errors'
-import { spansFromOtlpJson } from '../../traces/otlp'
+import { describeIssues } from '../../../common/dispatch'
+import { readOtlpExport, type OtlpExport } from '../../traces/otlp'
 import { decodeOtlpProtobuf, encodeOtlpResponse, encodeOtlpStatus } from '../../traces/otlp/proto'
 import { errorReply } from './ingestServer'
 import { parseJsonBody, recordSpans } from './ingestBody'
@@ -41,15 +43,23 @@ export function otlpRoutes(): IngestRoute[] {
           if (!parsed.ok) return parsed.reply
           body = parsed.value
         }
-        let spans
+        let read: OtlpExport
         try {
-          spans = spansFromOtlpJson(body)
+          read = readOtlpExport(body)
         } catch (error) {
           const weft = toWeftError(error)
           return fail(400, weft.message, weft.issues)
         }
+        // Malformed spans are rejected one by one (OTLP partial success): the rest of the batch is
+        // kept, because an exporter drops a whole batch that gets a 400. Only a batch with nothing
+        // storable is refused.
+        const { spans, rejected, rejectedSpans } = read
+        if (rejectedSpans > 0 && spans.length === 0) return fail(400, `Invalid OTLP trace export: ${describeIssues(rejected)}`, rejected)
+        const partial = rejectedSpans > 0 ? { rejectedSpans, errorMessage: `${rejectedSpans} span(s) rejected: ${describeIssues(rejected)}` } : undefined
         const reply = recordSpans(request.project, spans, () =>
-          proto ? { status: 200, bytes: encodeOtlpResponse(), contentType: PROTOBUF } : { status: 200, json: {} },
+          proto
+            ? { status: 200, bytes: encodeOtlpResponse(partial), contentType: PROTOBUF }
+            : { status: 200, json: partial ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } } : {} },
         )
         if (reply.status !== 200 && proto) {
           const json = reply.json as { message?: string } | undefined

@@ -130,8 +130,11 @@ export const OtlpSpanSchema = z
 /** A validated OTLP span. */
 export type OtlpSpan = z.output<typeof OtlpSpanSchema>
 
-/** A whole ExportTraceServiceRequest. */
-export const ExportTraceRequestSchema = z.object({
+/**
+ * The envelope of an ExportTraceServiceRequest with each span left unchecked,
+ * so one malformed span can be rejected alone (OTLP partial success).
+ */
+export const ExportEnvelopeSchema = z.object({
   resourceSpans: z
     .array(
       z.object({
@@ -140,7 +143,7 @@ export const ExportTraceRequestSchema = z.object({
           .array(
             z.object({
               scope: z.object({ name: z.string().optional(), version: z.string().optional(), attributes }).optional(),
-              spans: z.array(OtlpSpanSchema).optional(),
+              spans: z.array(z.unknown()).optional(),
             }),
           )
           .optional(),
