@@ -3,6 +3,7 @@
  * pre-order tree with subtree rollups, one span in full, and window stats.
  */
 import { z } from 'zod'
+import { FeedbackFilterSchema, FeedbackSummarySchema } from './feedback'
 import { SPAN_KINDS, SpanInputSchema } from './span'
 
 /** One row of the trace list (rollups of its whole trace). */
@@ -24,6 +25,8 @@ export const TraceSummarySchema = z.object({
   sessionId: z.string().nullable(),
   inputsPreview: z.string().nullable(),
   outputPreview: z.string().nullable(),
+  /** Feedback on any of the trace's spans. */
+  feedback: FeedbackSummarySchema,
 })
 
 /** One span of a trace tree, in pre-order, with the rollups of its subtree. */
@@ -71,6 +74,8 @@ export const TraceQuerySchema = z
       .record(z.string().min(1).max(200), z.union([z.string().max(1000), z.number(), z.boolean()]))
       .refine((a) => Object.keys(a).length <= 10, 'at most 10 attribute filters')
       .optional(),
+    /** Traces with any feedback, a thumbs up, a thumbs down, or none. */
+    feedback: FeedbackFilterSchema.optional(),
     sort: z.enum(['start', 'latency', 'cost', 'tokens']).default('start'),
     order: z.enum(['desc', 'asc']).default('desc'),
     limit: z.number().int().min(1).max(1000).default(100),

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3'
 import type { z } from 'zod'
 import { WeftError } from '../../common/errors'
 import type { TraceQuerySchema } from '../../common/schemas/trace'
+import { feedbackFilterSql, NO_FEEDBACK, summarizeFeedback, type FeedbackSummary } from './feedback'
 import { textFilter } from './search'
 
 /** One row of the trace list. */
@@ -28,13 +29,15 @@ export interface TraceSummary {
   sessionId: string | null
   inputsPreview: string | null
   outputPreview: string | null
+  /** Feedback on the trace's spans. */
+  feedback: FeedbackSummary
 }
 
 /** Filters, sort and page for {@link TraceDb.listTraces}; filters apply to the trace's root span and rollups. */
 export type TraceQuery = z.input<typeof TraceQuerySchema>
 
 /** A `traces` row as SQLite returns it. */
-export type TraceRow = { [K in keyof TraceSummary as SnakeKey<K & string>]: TraceSummary[K] } & { trace_id: string }
+export type TraceRow = { [K in keyof Omit<TraceSummary, 'feedback'> as SnakeKey<K & string>]: TraceSummary[K] } & { trace_id: string }
 type SnakeKey<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${SnakeKey<T>}` : S
 
 /** The `traces` columns, in insert order. */
@@ -42,13 +45,13 @@ export const TRACE_COLUMNS = `trace_id, root_span_id, root_name, root_kind, star
   input_tokens, output_tokens, total_tokens, cost_usd, session_id, inputs_preview, output_preview`
 
 
-/** A `traces` row in API form. */
-export function toSummary(r: TraceRow): TraceSummary {
+/** A `traces` row in API form, with its feedback summary ({@link summarizeFeedback}) when it has any. */
+export function toSummary(r: TraceRow, feedback: FeedbackSummary = NO_FEEDBACK): TraceSummary {
   return {
     traceId: r.trace_id, rootSpanId: r.root_span_id, rootName: r.root_name, rootKind: r.root_kind, startMs: r.start_ms,
     endMs: r.end_ms, latencyMs: r.latency_ms, status: r.status, spanCount: r.span_count, errorCount: r.error_count,
     inputTokens: r.input_tokens, outputTokens: r.output_tokens, totalTokens: r.total_tokens, costUsd: r.cost_usd,
-    sessionId: r.session_id, inputsPreview: r.inputs_preview, outputPreview: r.output_preview,
+    sessionId: r.session_id, inputsPreview: r.inputs_preview, outputPreview: r.output_preview, feedback,
   }
 }
 
@@ -76,6 +79,7 @@ export function listTraces(db: Database.Database, q: TraceQuery): { traces: Trac
     where.push(filter.sql)
     Object.assign(params, filter.params)
   }
+  if (q.feedback) where.push(feedbackFilterSql(q.feedback))
   Object.entries(q.attributes ?? {}).forEach(([key, value], i) => {
     // JSON paths quote the key so dots in OpenTelemetry names ("gen_ai.system") are not path steps.
     where.push(`EXISTS (SELECT 1 FROM spans s WHERE s.trace_seq = traces.seq AND s.id = traces.root_span_id AND json_extract(s.attributes, @attrPath${i}) = @attrValue${i})`)
@@ -99,7 +103,9 @@ export function listTraces(db: Database.Database, q: TraceQuery): { traces: Trac
   const page = rows.slice(0, limit)
   const last = page[page.length - 1]
   const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([last.sort_value, last.trace_id])).toString('base64url') : null
-  return { traces: page.map(toSummary), nextCursor }
+  // Feedback for this page only: one grouped query over its trace ids.
+  const feedback = summarizeFeedback(db, page.map((r) => r.trace_id))
+  return { traces: page.map((r) => toSummary(r, feedback.get(r.trace_id))), nextCursor }
 }
 
 function decodeCursor(cursor: string): [number, string] {

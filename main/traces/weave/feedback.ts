@@ -1,83 +1,17 @@
 /**
- * Feedback on spans, for every source (thumbs, notes and scores from the UI;
- * Weave's `/feedback/create`): one generic table indexed by span. Weave's
- * feedback types map onto a name and a value (`wandb.runnable.<scorer>` →
- * name = scorer, value = payload.output) and keep their full payload and refs.
+ * Weave's side of feedback on spans (`/feedback/create`, `/feedback/query`,
+ * `include_feedback`), stored in the generic feedback table (../feedback.ts).
+ * Weave's feedback types map onto a name and a value (`wandb.runnable.<scorer>`
+ * → name = scorer, value = payload.output) and keep their full payload and refs.
  */
 import type Database from 'better-sqlite3'
+import { addFeedback, fromRow, listFeedback, type Feedback, type FeedbackRow } from '../feedback'
 import { evaluate } from './expr'
-import { parseWeaveRef, uuidv7 } from './ids'
+import { parseWeaveRef } from './ids'
 import type { FeedbackCreate, FeedbackQuery } from './schemas'
 
-/** A feedback row. */
-export interface Feedback {
-  id: string
-  spanId: string | null
-  traceId: string | null
-  /** What kind of feedback (`thumbs`, `note`, `score`, `wandb.runnable.exactMatch`, …). */
-  type: string
-  /** Which score or label it sets, when it has one. */
-  name: string | null
-  value: unknown
-  payload: Record<string, unknown>
-  creator: string | null
-  createdMs: number
-  /** Where it came from: `ui`, `weave`, `sdk`, … */
-  source: string
-  /** What it is about when not a span (a Weave object ref). */
-  targetRef: string | null
-  projectId: string | null
-  /** The source's own fields, kept. */
-  extra: Record<string, unknown>
-}
-
-/** What {@link addFeedback} needs; the rest is defaulted. */
-export type FeedbackInput = Pick<Feedback, 'type' | 'source'> & Partial<Omit<Feedback, 'type' | 'source'>>
-
-interface FeedbackRow {
-  id: string
-  span_id: string | null
-  trace_id: string | null
-  type: string
-  name: string | null
-  value: string | null
-  payload: string
-  creator: string | null
-  created_ms: number
-  source: string
-  target_ref: string | null
-  project_id: string | null
-  extra: string | null
-}
-
-/** Stores one feedback row and returns it. */
-export function addFeedback(db: Database.Database, input: FeedbackInput): Feedback {
-  const row: Feedback = {
-    id: input.id ?? uuidv7(), spanId: input.spanId ?? null, traceId: input.traceId ?? null, type: input.type,
-    name: input.name ?? null, value: input.value ?? null, payload: input.payload ?? {}, creator: input.creator ?? null,
-    createdMs: input.createdMs ?? Date.now(), source: input.source, targetRef: input.targetRef ?? null,
-    projectId: input.projectId ?? null, extra: input.extra ?? {},
-  }
-  db.prepare(`INSERT INTO feedback (id, span_id, trace_id, type, name, value, payload, creator, created_ms, source, target_ref, project_id, extra)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    row.id, row.spanId, row.traceId, row.type, row.name, JSON.stringify(row.value), JSON.stringify(row.payload), row.creator,
-    row.createdMs, row.source, row.targetRef, row.projectId, JSON.stringify(row.extra),
-  )
-  return row
-}
-
-/** A span's feedback, oldest first. */
-export function listFeedback(db: Database.Database, spanId: string): Feedback[] {
-  return db.prepare<[string], FeedbackRow>('SELECT * FROM feedback WHERE span_id = ? ORDER BY created_ms, id').all(spanId).map(fromRow)
-}
-
-function fromRow(r: FeedbackRow): Feedback {
-  return {
-    id: r.id, spanId: r.span_id, traceId: r.trace_id, type: r.type, name: r.name, value: r.value === null ? null : JSON.parse(r.value),
-    payload: JSON.parse(r.payload) as Record<string, unknown>, creator: r.creator, createdMs: r.created_ms, source: r.source,
-    targetRef: r.target_ref, projectId: r.project_id, extra: r.extra ? (JSON.parse(r.extra) as Record<string, unknown>) : {},
-  }
-}
+// The generic store lives in ../feedback.ts; the Weave door and its tests keep importing it from here.
+export { addFeedback, listFeedback, type Feedback, type FeedbackInput } from '../feedback'
 
 /** Weave's name and value for a feedback type and payload. */
 export function weaveNameAndValue(type: string, payload: Record<string, unknown>): { name: string | null; value: unknown } {

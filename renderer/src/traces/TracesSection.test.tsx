@@ -12,7 +12,7 @@ type Node = ResponseOf<'traces.get'>['spans'][number]
 const summary = (traceId: string, rootName: string, extra: Partial<Summary> = {}): Summary => ({
   traceId, rootSpanId: `${traceId}-root`, rootName, rootKind: 'chain', startMs: 1_800_000_000_000, endMs: 1_800_000_001_200, latencyMs: 1200,
   status: 'ok', spanCount: 2, errorCount: 0, inputTokens: 30, outputTokens: 12, totalTokens: 42, costUsd: 0.0021, sessionId: null,
-  inputsPreview: null, outputPreview: null, ...extra,
+  inputsPreview: null, outputPreview: null, feedback: { count: 0, up: 0, down: 0, scores: {} }, ...extra,
 })
 const node = (id: string, name: string, depth: number, extra: Partial<Node> = {}): Node => ({
   id, parentId: depth ? 'root' : null, name, kind: 'chain', startMs: 1_800_000_000_000, endMs: 1_800_000_001_200, status: 'ok', error: null,
