@@ -31,6 +31,7 @@ import {
   TraceSummarySchema,
   WeaveDatasetSchema,
 } from './schemas/trace'
+import { FeedbackAddSchema, FeedbackItemSchema } from './schemas/feedback'
 import {
   BranchInfoSchema,
   BranchNameSchema,
@@ -372,6 +373,21 @@ export const operations = {
       .refine((r) => r.toMs >= r.fromMs, { message: 'must not be before fromMs', path: ['toMs'] }),
     response: TraceStatsSchema,
   }),
+  'feedback.add': operation({
+    summary: 'Adds feedback to a span: a thumb (value 1 or -1), a note, or a score (a number or a category) under a name.',
+    request: FeedbackAddSchema,
+    response: FeedbackItemSchema,
+  }),
+  'feedback.list': operation({
+    summary: "Feedback on one span, or on all of a trace's spans, oldest first (Weave feedback included, mapped onto thumbs, notes and scores).",
+    request: z.object({ traceId: z.string().min(1).max(128), spanId: z.string().min(1).max(128).optional() }).strict(),
+    response: z.object({ feedback: z.array(FeedbackItemSchema) }),
+  }),
+  'feedback.remove': operation({
+    summary: 'Removes one piece of feedback by id.',
+    request: z.object({ id: z.string().min(1).max(128) }).strict(),
+    response: z.object({ removed: z.boolean() }),
+  }),
   'weave.datasets': operation({
     summary: 'Datasets the W&B Weave SDK saved into this project (Dataset.save()), every version.',
     request: Empty,
@@ -437,6 +453,8 @@ export const events = {
    * `traceIds` lists touched traces, capped; `spans` counts all of them.
    */
   'traces.added': z.object({ dir: z.string(), traceIds: z.array(z.string()), spans: z.number().int().nonnegative() }),
+  /** Feedback on a span of the open project was added or removed. */
+  'feedback.changed': z.object({ traceId: z.string(), spanId: z.string() }),
   /** A command from outside the renderer, e.g. the native menu. */
   'app.command': z.object({ command: z.string() }),
 } as const

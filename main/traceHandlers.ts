@@ -1,9 +1,10 @@
 /** The trace query operations and the ingest token, for the open project. */
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ResponseOf, ValidRequestOf } from '../common/contract'
+import type { EventName, EventOf, ResponseOf, ValidRequestOf } from '../common/contract'
 import type { Handlers } from '../common/dispatch'
 import { WeftError } from '../common/errors'
+import { addSpanFeedback, listTraceFeedback, removeFeedback, summarizeFeedback, toFeedbackItem } from './traces/feedback'
 import type { TraceProjects } from './traces/projects'
 import { flattenTree } from './traces/tree'
 import { rotateIngestToken } from './traces/projects'
@@ -18,6 +19,9 @@ type TraceOperation =
   | 'traces.get'
   | 'spans.get'
   | 'traces.stats'
+  | 'feedback.add'
+  | 'feedback.list'
+  | 'feedback.remove'
   | 'weave.datasets'
   | 'weave.importDataset'
 
@@ -30,6 +34,10 @@ export interface TraceHandlerContext {
   ingest(): { url: string | null; error: string | null }
   /** Imports a JSONL file as a dataset version (the workbench's datasets.import). */
   importDataset(request: ValidRequestOf<'datasets.import'>): Promise<ResponseOf<'datasets.import'>>
+  /** Pushes an event to every listener (feedback.changed). */
+  emit<E extends EventName>(event: E, payload: EventOf<E>): void
+  /** The clock feedback is stamped with. */
+  now?: () => number
 }
 
 /**
@@ -64,7 +72,8 @@ export function createTraceHandlers(ctx: TraceHandlerContext): Pick<Handlers, Tr
     'traces.get': async ({ traceId }) => {
       const found = traces().getTrace(traceId)
       if (!found) throw new WeftError('NOT_FOUND', `No trace ${traceId} in this project`, [{ path: 'traceId', message: 'unknown' }])
-      return { trace: found.trace, spans: flattenTree(found.roots) }
+      const feedback = summarizeFeedback(traces().sqlite, [traceId]).get(traceId)
+      return { trace: feedback ? { ...found.trace, feedback } : found.trace, spans: flattenTree(found.roots) }
     },
     'spans.get': async ({ traceId, spanId }) => {
       const span = traces().getSpan(traceId, spanId)
@@ -72,6 +81,21 @@ export function createTraceHandlers(ctx: TraceHandlerContext): Pick<Handlers, Tr
       return { span }
     },
     'traces.stats': async (window) => traces().stats(window),
+    'feedback.add': async (request) => {
+      const db = traces()
+      if (!db.getSpan(request.traceId, request.spanId)) {
+        throw new WeftError('NOT_FOUND', `No span ${request.spanId} in trace ${request.traceId}`, [{ path: 'spanId', message: 'unknown' }])
+      }
+      const item = addSpanFeedback(db.sqlite, request, ctx.now?.() ?? Date.now())
+      ctx.emit('feedback.changed', { traceId: request.traceId, spanId: request.spanId })
+      return item
+    },
+    'feedback.list': async ({ traceId, spanId }) => ({ feedback: listTraceFeedback(traces().sqlite, traceId, spanId).map(toFeedbackItem) }),
+    'feedback.remove': async ({ id }) => {
+      const removed = removeFeedback(traces().sqlite, id)
+      if (removed?.traceId && removed.spanId) ctx.emit('feedback.changed', { traceId: removed.traceId, spanId: removed.spanId })
+      return { removed: removed !== undefined }
+    },
     'weave.datasets': async () => ({ datasets: listWeaveDatasets(traces()) }),
     'weave.importDataset': async ({ name, digest, projectId, as, message }) => {
       const dir = ctx.projectDir()

@@ -301,6 +301,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       projectDir: () => requireProject().dir,
       ingest: () => ingestStatus,
       importDataset: (request) => callRaw('datasets.import', request) as Promise<ResponseOf<'datasets.import'>>,
+      emit,
     }),
     ...createRepoHandlers({
       store: requireStore,

@@ -176,6 +176,11 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['traces.get', { traceId: '0123456789abcdef0123456789abcdef' }],
   ['spans.get', { traceId: '0123456789abcdef0123456789abcdef', spanId: '0123456789abcdef' }],
   ['traces.stats', { fromMs: 0, toMs: 1 }],
+  ['feedback.add', { traceId: '0123456789abcdef0123456789abcdef', spanId: '0123456789abcdef', kind: 'thumbs', value: 1 }],
+  ['feedback.add', { traceId: '0123456789abcdef0123456789abcdef', spanId: '0123456789abcdef', kind: 'score', name: 'correctness', value: 0.5, note: 'close' }],
+  ['feedback.list', { traceId: '0123456789abcdef0123456789abcdef' }],
+  ['feedback.list', { traceId: '0123456789abcdef0123456789abcdef', spanId: '0123456789abcdef' }],
+  ['feedback.remove', { id: '019a0000-0000-7000-8000-000000000000' }],
   ['weave.datasets', {}],
   ['weave.importDataset', { name: 'tickets', as: 'weave-tickets' }],
 ]
@@ -232,6 +237,9 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'traces.get': { request: { traceId: '' }, field: 'traceId' },
   'spans.get': { request: { traceId: 't' }, field: 'spanId' },
   'traces.stats': { request: { fromMs: 10, toMs: 5 }, field: 'toMs' },
+  'feedback.add': { request: { traceId: 't', spanId: 's', kind: 'thumbs', value: 2 }, field: 'value' },
+  'feedback.list': { request: { spanId: 's' }, field: 'traceId' },
+  'feedback.remove': { request: { id: '' }, field: 'id' },
   'weave.datasets': { request: { name: 'x' }, field: '' },
   'weave.importDataset': { request: { name: 'tickets', as: '../escape' }, field: 'as' },
 }
