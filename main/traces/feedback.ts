@@ -170,6 +170,23 @@ export function feedbackFilterSql(filter: FeedbackFilter): string {
   }
 }
 
+interface SummaryRow {
+  trace_id: string
+  name: string | null
+  n: number
+  up: number
+  down: number
+  scored: number
+  mean: number | null
+}
+
+/** Feedback of the traces in a JSON array, grouped by trace and (for numeric scores) by score name. */
+export const SUMMARY_SQL = `SELECT f.trace_id, CASE WHEN ${SCORE_SQL} IS NULL THEN NULL ELSE f.name END AS name, COUNT(*) AS n,
+    COALESCE(SUM(${THUMB_SQL} = 1), 0) AS up, COALESCE(SUM(${THUMB_SQL} = -1), 0) AS down,
+    COUNT(${SCORE_SQL}) AS scored, AVG(${SCORE_SQL}) AS mean
+  FROM feedback f WHERE f.trace_id IN (SELECT value FROM json_each(?))
+  GROUP BY f.trace_id, 2`
+
 /**
  * Feedback summaries of the given traces (a page of the trace list): one
  * grouped query over the feedback-by-trace index. Traces without feedback are absent.
@@ -177,22 +194,15 @@ export function feedbackFilterSql(filter: FeedbackFilter): string {
 export function summarizeFeedback(db: Database.Database, traceIds: readonly string[]): Map<string, FeedbackSummary> {
   const out = new Map<string, FeedbackSummary>()
   if (traceIds.length === 0) return out
-  const rows = db
-    .prepare<[string], { trace_id: string; name: string | null; n: number; up: number; down: number; scored: number; mean: number | null }>(
-      `SELECT f.trace_id, CASE WHEN ${SCORE_SQL} IS NULL THEN NULL ELSE f.name END AS name, COUNT(*) AS n,
-         COALESCE(SUM(${THUMB_SQL} = 1), 0) AS up, COALESCE(SUM(${THUMB_SQL} = -1), 0) AS down,
-         COUNT(${SCORE_SQL}) AS scored, AVG(${SCORE_SQL}) AS mean
-       FROM feedback f WHERE f.trace_id IN (SELECT value FROM json_each(?))
-       GROUP BY f.trace_id, 2`,
-    )
-    .all(JSON.stringify(traceIds))
+  const rows = db.prepare<[string], SummaryRow>(SUMMARY_SQL).all(JSON.stringify(traceIds))
   for (const r of rows) {
     let summary = out.get(r.trace_id)
     if (!summary) out.set(r.trace_id, (summary = { count: 0, up: 0, down: 0, scores: {} }))
     summary.count += r.n
     summary.up += r.up
     summary.down += r.down
-    if (r.scored > 0 && r.mean !== null) summary.scores[r.name ?? 'score'] = r.mean
+    // defineProperty: a score may be named `__proto__`.
+    if (r.scored > 0 && r.mean !== null) Object.defineProperty(summary.scores, r.name ?? 'score', { value: r.mean, enumerable: true, writable: true, configurable: true })
   }
   return out
 }
