@@ -20,8 +20,11 @@ let openaiFake: FakeOpenAI
 let tmp: string
 
 beforeAll(async () => {
-  // Build first: the child runs what users run. flock: builds share 2 cores with other work.
-  execFileSync('flock', ['/tmp/weft-build.lock', path.join(root, 'node_modules', '.bin', 'vite'), 'build', '-c', 'sdk/vite.config.ts', '--logLevel', 'error'], { cwd: root, stdio: 'pipe' })
+  // The child runs what users run: the built bundle. npm test builds it first; build it here only when it
+  // is missing, since rebuilding would replace files other test files are importing at the same time.
+  if (!fs.existsSync(esm) || !fs.existsSync(cjs)) {
+    execFileSync('flock', ['/tmp/weft-build.lock', path.join(root, 'node_modules', '.bin', 'vite'), 'build', '-c', 'sdk/vite.config.ts', '--logLevel', 'error'], { cwd: root, stdio: 'pipe' })
+  }
   sink = await startSink()
   openaiFake = await startFakeOpenAI()
   // Inside the repo (test-results/ is ignored): an app's bare `import 'openai'` resolves from its own folder.

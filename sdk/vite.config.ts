@@ -15,7 +15,8 @@ export default defineConfig({
   publicDir: false,
   build: {
     outDir: resolve(root, 'out/sdk'),
-    emptyOutDir: true,
+    // out/sdk/types (declarations, written by scripts/build-sdk-types.mjs) must survive a rebuild.
+    emptyOutDir: false,
     target: 'node20',
     minify: false,
     sourcemap: true,
