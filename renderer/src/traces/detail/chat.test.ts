@@ -13,9 +13,9 @@ describe('toConversation', () => {
       ],
     })
     expect(c?.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool'])
-    expect(c?.messages[1].parts[1]).toEqual({ kind: 'data', value: { type: 'image_url', image_url: { url: 'http://x/a.png' } } })
-    expect(c?.messages[2].parts).toEqual([{ kind: 'toolCall', name: 'weather', id: 'c1', arguments: { city: 'Oslo' } }])
-    expect(c?.messages[3].parts).toEqual([{ kind: 'toolResult', id: 'c1', content: 'rain' }])
+    expect(c?.messages[1]?.parts[1]).toEqual({ kind: 'data', value: { type: 'image_url', image_url: { url: 'http://x/a.png' } } })
+    expect(c?.messages[2]?.parts).toEqual([{ kind: 'toolCall', name: 'weather', id: 'c1', arguments: { city: 'Oslo' } }])
+    expect(c?.messages[3]?.parts).toEqual([{ kind: 'toolResult', id: 'c1', content: 'rain' }])
   })
 
   it('reads Anthropic messages with a top-level system, tool_use and tool_result', () => {
@@ -27,8 +27,8 @@ describe('toConversation', () => {
       ],
     })
     expect(c?.messages[0]).toEqual({ role: 'system', parts: [{ kind: 'text', text: 'You are terse.' }] })
-    expect(c?.messages[1].parts[1]).toEqual({ kind: 'toolCall', name: 'search', id: 't1', arguments: { q: 'x' } })
-    expect(c?.messages[2].parts[0]).toMatchObject({ kind: 'toolResult', id: 't1', content: 'found' })
+    expect(c?.messages[1]?.parts[1]).toEqual({ kind: 'toolCall', name: 'search', id: 't1', arguments: { q: 'x' } })
+    expect(c?.messages[2]?.parts[0]).toMatchObject({ kind: 'toolResult', id: 't1', content: 'found' })
   })
 
   it('reads an Anthropic response with its stop reason', () => {
@@ -42,16 +42,16 @@ describe('toConversation', () => {
       { role: 'assistant', parts: [{ type: 'tool_call', id: 'a', name: 'weather', arguments: { city: 'Oslo' } }] },
       { role: 'tool', parts: [{ type: 'tool_call_response', id: 'a', response: { temp: 3 } }] },
     ])
-    expect(c?.messages[0].parts).toEqual([{ kind: 'text', text: 'Weather?' }])
-    expect(c?.messages[1].parts[0]).toMatchObject({ kind: 'toolCall', name: 'weather', arguments: { city: 'Oslo' } })
-    expect(c?.messages[2].parts[0]).toEqual({ kind: 'toolResult', id: 'a', content: { temp: 3 } })
+    expect(c?.messages[0]?.parts).toEqual([{ kind: 'text', text: 'Weather?' }])
+    expect(c?.messages[1]?.parts[0]).toMatchObject({ kind: 'toolCall', name: 'weather', arguments: { city: 'Oslo' } })
+    expect(c?.messages[2]?.parts[0]).toEqual({ kind: 'toolResult', id: 'a', content: { temp: 3 } })
   })
 
   it("reads Weft's rendered prompt and model output", () => {
-    expect(toConversation({ messages: [{ role: 'model', content: 'ok' }], config: {}, missing: [], unexpected: [] })?.messages[0].role).toBe('model')
+    expect(toConversation({ messages: [{ role: 'model', content: 'ok' }], config: {}, missing: [], unexpected: [] })?.messages[0]?.role).toBe('model')
     const out = toConversation({ text: 'Done', toolCalls: [{ id: '1', name: 'f', arguments: { a: 1 } }], finishReason: 'tool_calls' })
     expect(out?.finishReason).toBe('tool_calls')
-    expect(out?.messages[0].parts).toEqual([
+    expect(out?.messages[0]?.parts).toEqual([
       { kind: 'text', text: 'Done' },
       { kind: 'toolCall', name: 'f', id: '1', arguments: { a: 1 } },
     ])

@@ -145,7 +145,7 @@ export function toConversation(value: unknown): Conversation | null {
   if (messages) return { messages: [...systemMessage(value.system ?? value.system_instructions), ...messages] }
   if (Array.isArray(value.choices) && value.choices.length > 0 && value.choices.every((c) => isObj(c) && isMessage(c.message))) {
     const choices = value.choices as Obj[]
-    return { messages: choices.map((c) => readMessage(c.message as Obj)), finishReason: str(choices[0].finish_reason) }
+    return { messages: choices.map((c) => readMessage(c.message as Obj)), finishReason: str(choices[0]?.finish_reason) }
   }
   return readModelOutput(value)
 }
