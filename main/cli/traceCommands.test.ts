@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openTraceDb } from '../traces/db'
+import { addSpanFeedback } from '../traces/feedback'
 import { TRACE_DB_FILE } from '../traces/projects'
 import { createObject } from '../traces/weave/objects'
 import { parsePyJson } from '../traces/weave/pyjson'
@@ -33,6 +34,10 @@ beforeEach(async () => {
     { id: 'a3', traceId: 'trace-a', parentId: 'a1', name: 'lookup', kind: 'tool', startMs: T0 + 905, endMs: T0 + 1100, status: 'error', error: { message: 'index offline\nat x' } },
     { id: 'b1', traceId: 'trace-b', name: 'answer', kind: 'chain', startMs: T0 + 60_000, endMs: T0 + 60_050, attributes: { 'user.id': 'u2' } },
   ])
+  addSpanFeedback(db.sqlite, { traceId: 'trace-a', spanId: 'a2', kind: 'thumbs', value: 1 })
+  addSpanFeedback(db.sqlite, { traceId: 'trace-a', spanId: 'a3', kind: 'thumbs', value: -1, note: 'index was up' })
+  addSpanFeedback(db.sqlite, { traceId: 'trace-a', spanId: 'a2', kind: 'thumbs', value: 1 })
+  addSpanFeedback(db.sqlite, { traceId: 'trace-a', spanId: 'a1', kind: 'score', name: 'correctness', value: 0.75 })
   // A dataset as the Weave SDK stores it: a table of rows and a Dataset object pointing at it.
   const table = createTable(db.sqlite, 'ent/app', [parsePyJson('{"q":"2+2","a":"4"}'), parsePyJson('{"q":"1+2","a":"3"}')])
   createObject(db.sqlite, { projectId: 'ent/app', objectId: 'qa', val: parsePyJson(JSON.stringify({ _type: 'Dataset', _class_name: 'Dataset', _bases: ['Object', 'BaseModel'], name: 'qa', rows: `weave:///ent/app/table/${table.digest}` })) })
@@ -69,6 +74,16 @@ describe('weft token, traces and trace', () => {
     expect(JSON.parse(out).traces).toHaveLength(1)
     expect(await weft('traces', '--limit', '1', ...p)).toBe(0)
     expect(out).toMatch(/more: --cursor \S+/)
+    expect(lines[1]).toMatch(/\$0\.00210 {2}👍2 👎1 {4}answer$/)
+    expect(lines[0]).toMatch(/ {13}answer$/)
+    expect(await weft('traces', '--feedback', 'down', ...p)).toBe(0)
+    expect(out.trim().split('\n').map((l) => l.slice(0, 7))).toEqual(['trace-a'])
+    expect(await weft('traces', '--feedback', 'none', '--json', ...p)).toBe(0)
+    expect(JSON.parse(out).traces.map((t: { traceId: string; feedback: unknown }) => [t.traceId, t.feedback])).toEqual([
+      ['trace-b', { count: 0, up: 0, down: 0, scores: {} }],
+    ])
+    expect(await weft('traces', '--feedback', 'maybe', ...p)).toBe(1)
+    expect(err).toMatch(/feedback/)
     expect(await weft('traces', '--kind', 'banana', ...p)).toBe(1)
     expect(err).toMatch(/kind/)
     expect(await weft('traces', '--since', 'last tuesday-ish', ...p)).toBe(1)
@@ -78,6 +93,7 @@ describe('weft token, traces and trace', () => {
   it('shows one trace as an indented tree with errors', async () => {
     expect(await weft('trace', 'trace-a', ...p)).toBe(0)
     expect(out).toContain('answer  trace-a')
+    expect(out).toMatch(/\n4 feedback {2}👍2 👎1 {2}correctness 0\.75\n/)
     expect(out).toMatch(/\n {2}chat \[llm\] {2}890ms {2}42 tok/)
     expect(out).toMatch(/\n {2}lookup \[tool\] {2}195ms {2}✗ index offline {2}a3/)
     expect(await weft('trace', 'nope', ...p)).toBe(1)

@@ -55,6 +55,11 @@ function number(name: string) {
   }
 }
 
+/** Thumbs on a trace, compactly: `👍2 👎1`, empty when none. */
+export function formatThumbs({ up, down }: { up: number; down: number }): string {
+  return [up ? `👍${up}` : '', down ? `👎${down}` : ''].filter(Boolean).join(' ')
+}
+
 /** The trace list as a table. */
 function traceTable({ traces, nextCursor }: TraceList): string {
   if (traces.length === 0) return '(no traces match)'
@@ -67,7 +72,8 @@ function traceTable({ traces, nextCursor }: TraceList): string {
       `${t.spanCount} spans`.padStart(11),
       (t.totalTokens ? `${t.totalTokens} tok` : '').padStart(10),
       cost(t.costUsd).padStart(9),
-      ` ${t.rootName}`,
+      formatThumbs(t.feedback).padEnd(9),
+      t.rootName,
     ].join('  '),
   )
   if (nextCursor) lines.push(`(more: --cursor ${nextCursor})`)
@@ -77,12 +83,15 @@ function traceTable({ traces, nextCursor }: TraceList): string {
 /** A trace as an indented tree with latency, tokens and cost per span. */
 function traceTree({ trace, spans }: TraceView): string {
   const head = `${trace.rootName}  ${trace.traceId}\n${time(trace.startMs)}  ${trace.status}  ${formatDuration(trace.latencyMs)}  ${trace.spanCount} spans  ${trace.totalTokens} tokens ${cost(trace.costUsd)}`
+  const { feedback } = trace
+  const scores = Object.entries(feedback.scores).map(([name, mean]) => `${name} ${Number(mean.toFixed(3))}`)
+  const feedbackLine = feedback.count ? [`${feedback.count} feedback`, formatThumbs(feedback), ...scores].filter(Boolean).join('  ') : ''
   const rows = spans.map((s) => {
     const tokens = s.subtreeTokens ? `  ${s.subtreeTokens} tok` : ''
     const error = s.error ? `  ✗ ${s.error.message.split('\n')[0]}` : ''
     return `${'  '.repeat(s.depth)}${s.name} [${s.kind}]  ${formatDuration(s.subtreeLatencyMs)}${tokens}${s.subtreeCostUsd ? `  ${cost(s.subtreeCostUsd)}` : ''}${error}  ${s.id}`
   })
-  return [head, '', ...rows].join('\n')
+  return [head, ...(feedbackLine ? [feedbackLine] : []), '', ...rows].join('\n')
 }
 
 /** Adds the trace commands to the program. */
@@ -112,7 +121,7 @@ export function registerTraceCommands(program: Command, ctx: CliContext): void {
       }),
     )
 
-  projectOptions(program.command('traces').description('List traces, newest first: status, latency, spans, tokens, cost, name.'))
+  projectOptions(program.command('traces').description('List traces, newest first: status, latency, spans, tokens, cost, thumbs up/down, name.'))
     .option('--name <op>', 'root span name')
     .option('--kind <kind>', 'root span kind: llm, tool, retrieval, chain, agent, embedding, evaluation, other')
     .option('--status <status>', 'ok, error or running')
@@ -122,6 +131,7 @@ export function registerTraceCommands(program: Command, ctx: CliContext): void {
     .option('--attr <key=value...>', 'root span attribute equals value (repeatable)')
     .option('--min-latency <ms>', 'at least this many milliseconds', number('--min-latency'))
     .option('--min-cost <usd>', 'at least this many US dollars', number('--min-cost'))
+    .option('--feedback <which>', 'traces with any feedback, a thumbs up, a thumbs down, or none: any, up, down, none')
     .option('--sort <key>', 'start, latency, cost or tokens', 'start')
     .option('--asc', 'ascending instead of descending')
     .option('--limit <n>', 'rows per page (1–1000)', number('--limit'), 50)
@@ -138,6 +148,7 @@ export function registerTraceCommands(program: Command, ctx: CliContext): void {
           attributes: attributePairs(opts.attr as string[] | undefined),
           minLatencyMs: opts.minLatency,
           minCostUsd: opts.minCost,
+          feedback: opts.feedback,
           sort: opts.sort,
           order: opts.asc ? 'asc' : 'desc',
           limit: opts.limit,
