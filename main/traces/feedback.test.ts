@@ -65,7 +65,7 @@ describe('the feedback store', () => {
 describe('feedback summaries', () => {
   it('counts thumbs and averages numeric scores by name, booleans as 1 and 0', () => {
     const add = (traceId: string, spanId: string, kind: 'thumbs' | 'score', value: number | string, name?: string) =>
-      addSpanFeedback(db.sqlite, kind === 'thumbs' ? { traceId, spanId, kind, value: value as number } : { traceId, spanId, kind, value, name })
+      addSpanFeedback(db.sqlite, kind === 'thumbs' ? { traceId, spanId, kind, value: value as 1 | -1 } : { traceId, spanId, kind, value, name })
     add('t1', 'a', 'thumbs', 1)
     add('t1', 'a2', 'thumbs', 1)
     add('t1', 'a2', 'thumbs', -1)
