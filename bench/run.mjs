@@ -381,6 +381,9 @@ if (!args.has('no-store')) {
     child.on('exit', (c) => resolve(c ?? 1))
   })
   if (grid !== 0) process.exitCode = 1
+  console.log('\ntrace viewer in Chromium (10,000 spans):')
+  const traceViewer = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'trace-viewer.mjs')], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
+  if (traceViewer !== 0) process.exitCode = 1
   console.log('\nSDK overhead per span (Weft vs OpenTelemetry vs Weave, 300,000 spans):')
   const sdkOverhead = await new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, 'bench', 'sdk-overhead.mjs')], { cwd: root, stdio: 'inherit' })
