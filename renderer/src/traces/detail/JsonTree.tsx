@@ -18,8 +18,12 @@ type Container = Record<string, unknown> | unknown[]
 
 const isContainer = (v: unknown): v is Container => typeof v === 'object' && v !== null
 
-function entriesOf(value: Container): Array<[string, unknown]> {
-  return Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value)
+/** The first `limit` children, without materialising the rest. */
+function firstEntries(value: Container, limit: number): Array<[string, unknown]> {
+  if (Array.isArray(value)) return value.slice(0, limit).map((v, i) => [String(i), v])
+  return Object.keys(value)
+    .slice(0, limit)
+    .map((k) => [k, value[k]])
 }
 
 function JsonString({ text }: { text: string }) {
@@ -77,8 +81,7 @@ function JsonNode({ name, value, depth, startOpen, openDepth }: NodeProps) {
       </div>
     )
   }
-  // Only the visible page is materialised; entriesOf on a huge object is cheap next to rendering it.
-  const shown = open ? entriesOf(value).slice(0, limit) : []
+  const shown = open ? firstEntries(value, limit) : []
   const childOpen = depth + 1 < openDepth && count <= AUTO_OPEN_SIBLINGS
   return (
     <div className="json-node">
