@@ -22,8 +22,10 @@ async function boot(): Promise<void> {
     new Promise<typeof DEFAULT_SETTINGS>((resolve) => setTimeout(() => resolve(DEFAULT_SETTINGS), SETTINGS_TIMEOUT_MS)),
   ])
   // A deep link wins over the remembered section.
-  const section = sectionFromHash(window.location.hash) ?? settings.lastSection
-  history.replaceState(null, '', hashForSection(section))
+  const linked = sectionFromHash(window.location.hash)
+  const section = linked ?? settings.lastSection
+  // A deep link keeps its full path (#/traces/<trace>/<span>); anything else becomes the section's hash.
+  if (!linked) history.replaceState(null, '', hashForSection(section))
   useAppStore.setState({ section, sidebarCollapsed: settings.sidebarCollapsed, theme: settings.theme })
   // Before the first paint, so a forced theme does not flash the OS one.
   applyThemePreference(settings.theme)

@@ -3,7 +3,7 @@ import { create } from 'zustand'
 import type { SectionId } from '../../../common/commands'
 import type { ThemePreference } from '../state/db'
 import { DEFAULT_SETTINGS, saveSetting } from '../state/uiState'
-import { hashForSection } from './hashRoute'
+import { hashForSection, sectionFromHash } from './hashRoute'
 
 /** At most one overlay at a time; opening one closes the other. */
 export type Overlay = null | 'palette' | 'help' | 'open-folder' | 'new-project' | 'switcher'
@@ -35,8 +35,8 @@ export const useAppStore = create<AppState>()((set) => ({
   ...INITIAL_APP_STATE,
   goTo: (section) => {
     set({ section })
-    const hash = hashForSection(section)
-    if (window.location.hash !== hash) window.location.hash = hash
+    // Staying in a section keeps a deeper link into it (#/traces/<trace>/<span>).
+    if (sectionFromHash(window.location.hash) !== section) window.location.hash = hashForSection(section)
     void saveSetting('lastSection', section)
   },
   setSidebarCollapsed: (sidebarCollapsed) => {

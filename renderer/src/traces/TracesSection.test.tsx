@@ -1,10 +1,23 @@
-import { act, fireEvent, screen, waitFor } from '@testing-library/react'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ResponseOf } from '../../../common/contract'
+import { useAppStore } from '../app/useAppStore'
 import { createFakeClient, sampleProject } from '../test/fakeClient'
 import { renderApp, resetAppState } from '../test/renderApp'
 
 beforeEach(resetAppState)
+
+// jsdom has no layout: give the virtualized lists a viewport so their rows render.
+beforeAll(() => {
+  for (const prop of ['clientHeight', 'clientWidth'] as const) {
+    Object.defineProperty(HTMLElement.prototype, prop, {
+      configurable: true,
+      get(this: HTMLElement) {
+        return this.getAttribute('role') === 'listbox' || this.getAttribute('role') === 'tree' ? (prop === 'clientHeight' ? 600 : 400) : 0
+      },
+    })
+  }
+})
 
 type Summary = ResponseOf<'traces.list'>['traces'][number]
 type Node = ResponseOf<'traces.get'>['spans'][number]
@@ -63,7 +76,7 @@ describe('Traces section', () => {
     expect(await screen.findByText('second run', undefined, { timeout: 3000 })).toBeTruthy()
     expect(screen.getByTestId('traces-live').textContent).toContain('3 new spans')
 
-    fireEvent.click(screen.getAllByRole('option')[1]!)
+    fireEvent.click(within(screen.getByTestId('trace-list')).getByRole('option', { name: /answer/ }))
     const tree = await screen.findByTestId('span-tree')
     expect(tree.textContent).toContain('chat')
     fireEvent.click(screen.getByRole('treeitem', { name: /chat/ }))
@@ -92,5 +105,32 @@ describe('Traces section', () => {
     await waitFor(() => expect(client.calls.some((c) => c.name === 'weave.importDataset')).toBe(true))
     expect(client.calls.find((c) => c.name === 'weave.importDataset')?.request).toEqual({ name: 'qa set', digest: 'd2', projectId: 'ent/app', as: 'arith' })
     expect(await screen.findByText('Imported 3 rows as dataset:arith v1')).toBeTruthy()
+  })
+
+  it('filters, pauses the live tail, groups by session and follows deep links', async () => {
+    const { client, setTraces } = withTraces([summary('t1', 'answer', { sessionId: 's-1' }), summary('t3', 'other', { sessionId: 's-1' })])
+    // As main.tsx boots on a deep link: the section from the hash, the hash kept whole.
+    window.location.hash = '#/traces/t1/llm'
+    useAppStore.setState({ section: 'traces' })
+    renderApp(client)
+    // The deep link opens the trace and the span it names.
+    await waitFor(() => expect(client.calls.some((c) => c.name === 'spans.get' && (c.request as { spanId: string }).spanId === 'llm')).toBe(true))
+    fireEvent.change(screen.getByRole('combobox', { name: 'Status' }), { target: { value: 'error' } })
+    await waitFor(() => expect(client.calls.some((c) => c.name === 'traces.list' && (c.request as { status?: string }).status === 'error')).toBe(true))
+    fireEvent.change(screen.getByRole('textbox', { name: 'Min latency (ms)' }), { target: { value: 'slow' } })
+    expect(await screen.findByRole('alert')).toHaveProperty('textContent', 'a number, 0 or more')
+    fireEvent.change(screen.getByRole('textbox', { name: 'Min latency (ms)' }), { target: { value: '' } })
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull())
+    fireEvent.click(screen.getByRole('checkbox', { name: /sessions/ }))
+    expect(await screen.findByText('Session s-1 · 2')).toBeTruthy()
+    // Paused: arrivals are counted, not shown; resuming shows them.
+    fireEvent.click(screen.getByRole('button', { name: 'Pause' }))
+    setTraces([summary('t2', 'late arrival')])
+    act(() => client.emit('traces.added', { dir: sampleProject().dir, traceIds: ['t2'], spans: 1 }))
+    expect(await screen.findByRole('button', { name: 'Resume (1 new)' }, { timeout: 3000 })).toBeTruthy()
+    expect(screen.queryByText('late arrival')).toBeNull()
+    fireEvent.click(screen.getByRole('button', { name: 'Resume (1 new)' }))
+    expect(await screen.findByText('late arrival')).toBeTruthy()
+    window.location.hash = ''
   })
 })

@@ -3,15 +3,19 @@
  * the opened trace as a tree with its spans' inputs, outputs and usage. Span
  * content is untrusted and only ever rendered as text.
  */
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { useClient } from '../api/ClientContext'
 import '../styles/traces.css'
 import { useProjectStore } from '../project/useProjectStore'
 import { EmptyState } from '../ui/EmptyState'
 import { ConnectPanel } from './ConnectPanel'
 import { SpanDetail } from './SpanDetail'
-import { formatCost, formatDuration } from './format'
-import { loadTraces, openSpan, openTrace, resetTraces, rotateToken, useTracesStore } from './useTracesStore'
+import { formatDuration } from './format'
+import { FilterBar } from './list/FilterBar'
+import { TraceList } from './list/TraceList'
+import { isFiltered } from './list/traceQuery'
+import { loadFirstPage, loadMore, resetTraceList, setFilters, setLive, tracesArrived, useTraceListStore } from './list/useTraceListStore'
+import { loadIngestInfo, openSpan, openTrace, parseTraceHash, refreshOpenTrace, resetTraces, rotateToken, useTracesStore } from './useTracesStore'
 
 /** Reload at most this often while spans stream in. */
 const REFRESH_MS = 1000
@@ -20,20 +24,37 @@ const REFRESH_MS = 1000
 export function TracesSection() {
   const client = useClient()
   const dir = useProjectStore((s) => s.project?.dir)
-  const { info, traces, error, selectedTraceId, trace, selectedSpanId, arrived } = useTracesStore()
+  const { info, error, selectedTraceId, trace, selectedSpanId, arrived } = useTracesStore()
+  const list = useTraceListStore()
   const [connectOpen, setConnectOpen] = useState(false)
 
   useEffect(() => {
     resetTraces()
+    resetTraceList()
     if (!dir) return
-    void loadTraces(client)
+    void loadIngestInfo(client)
+    void loadFirstPage(client)
+    // A deep link (#/traces/<trace>/<span>) opens that trace.
+    const linked = parseTraceHash(window.location.hash)
+    if (linked) void openTrace(client, linked.traceId, linked.spanId)
     let timer: ReturnType<typeof setTimeout> | null = null
+    let touched = new Set<string>()
+    let count = 0
     const stop = client.on('traces.added', (event) => {
       if (event.dir !== dir) return
       useTracesStore.setState((s) => ({ arrived: s.arrived + event.spans }))
+      for (const id of event.traceIds) touched.add(id)
+      count += event.traceIds.length
+      // Coalesced: however fast spans arrive, the list and the open trace reload at most once a second.
       timer ??= setTimeout(() => {
         timer = null
-        void loadTraces(client)
+        const ids = [...touched]
+        const arrivedTraces = count
+        touched = new Set()
+        count = 0
+        tracesArrived(client, arrivedTraces)
+        void loadIngestInfo(client)
+        void refreshOpenTrace(client, ids)
       }, REFRESH_MS)
     })
     return () => {
@@ -42,7 +63,10 @@ export function TracesSection() {
     }
   }, [client, dir])
 
-  const empty = info !== null && traces.length === 0
+  const onSelect = useCallback((traceId: string) => void openTrace(client, traceId), [client])
+  const onEndReached = useCallback(() => void loadMore(client), [client])
+  const filtered = isFiltered(list.filters)
+  const empty = info !== null && info.traceCount === 0 && list.rows.length === 0
   return (
     <section className="section-page" aria-labelledby="section-title">
       <header className="section-header traces-header">
@@ -60,9 +84,9 @@ export function TracesSection() {
           </button>
         )}
       </header>
-      {error && (
+      {(error ?? list.error) && (
         <p className="traces-error" role="alert">
-          {error}
+          {error ?? list.error}
         </p>
       )}
       {info && (empty || connectOpen) && (
@@ -76,27 +100,25 @@ export function TracesSection() {
         </div>
       )}
       {!empty && (
+        <FilterBar
+          filters={list.filters}
+          invalid={list.invalid}
+          onChange={(patch) => setFilters(client, patch)}
+          live={list.live}
+          missed={list.missed}
+          onLive={(live) => setLive(client, live)}
+          groupBySession={list.groupBySession}
+          onGroupBySession={(groupBySession) => useTraceListStore.setState({ groupBySession })}
+        />
+      )}
+      {!empty && (
         <div className="traces-body">
-          <div className="trace-list" role="listbox" aria-label="Traces" data-testid="trace-list">
-            {traces.map((t) => (
-              <button
-                key={t.traceId}
-                type="button"
-                role="option"
-                aria-selected={t.traceId === selectedTraceId}
-                className={`trace-row${t.traceId === selectedTraceId ? ' selected' : ''}`}
-                onClick={() => void openTrace(client, t.traceId)}
-              >
-                <span className={`trace-status ${t.status}`} title={t.status} />
-                <span className="trace-name">{t.rootName}</span>
-                <span className="trace-meta">
-                  {new Date(t.startMs).toLocaleTimeString()} · {formatDuration(t.latencyMs)} · {t.spanCount} spans
-                  {t.totalTokens ? ` · ${t.totalTokens} tok` : ''}
-                  {t.costUsd ? ` · ${formatCost(t.costUsd)}` : ''}
-                  {t.errorCount ? ` · ${t.errorCount} error${t.errorCount === 1 ? '' : 's'}` : ''}
-                </span>
-              </button>
-            ))}
+          <div className="trace-list-pane">
+            {list.rows.length === 0 && !list.loading ? (
+              <EmptyState title={filtered ? 'No traces match' : 'No traces'}>{filtered ? 'Change or clear the filters.' : 'Traces appear here as they arrive.'}</EmptyState>
+            ) : (
+              <TraceList traces={list.rows} groupBySession={list.groupBySession} selectedId={selectedTraceId} onSelect={onSelect} onEndReached={onEndReached} />
+            )}
           </div>
           <div className="trace-detail">
             {!trace && <EmptyState title="Choose a trace">Its spans, with inputs, outputs, latency, tokens and cost.</EmptyState>}

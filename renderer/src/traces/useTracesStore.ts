@@ -8,16 +8,11 @@ import type { WorkbenchClient } from '../../../common/client'
 import { WeftError } from '../../../common/errors'
 
 type IngestInfo = ResponseOf<'ingest.info'>
-type TraceSummary = ResponseOf<'traces.list'>['traces'][number]
 type TraceView = ResponseOf<'traces.get'>
 type SpanView = ResponseOf<'spans.get'>['span']
 
-/** Traces the list shows (the full viewer with filters and paging arrives with the trace viewer). */
-export const TRACE_LIST_LIMIT = 200
-
 interface TracesState {
   info: IngestInfo | null
-  traces: TraceSummary[]
   error: string | null
   selectedTraceId: string | null
   trace: TraceView | null
@@ -30,7 +25,6 @@ interface TracesState {
 /** The store. */
 export const useTracesStore = create<TracesState>(() => ({
   info: null,
-  traces: [],
   error: null,
   selectedTraceId: null,
   trace: null,
@@ -41,16 +35,31 @@ export const useTracesStore = create<TracesState>(() => ({
 
 const message = (error: unknown) => (error instanceof WeftError || error instanceof Error ? error.message : String(error))
 
-/** Loads the ingest info and the newest traces; keeps the open trace if it still exists. */
-export async function loadTraces(client: WorkbenchClient): Promise<void> {
+/** Loads where apps send spans (and how many traces the project has). */
+export async function loadIngestInfo(client: WorkbenchClient): Promise<void> {
   try {
-    const [info, list] = await Promise.all([client.call('ingest.info', {}), client.call('traces.list', { limit: TRACE_LIST_LIMIT })])
-    useTracesStore.setState({ info, traces: list.traces, error: null })
-    const open = useTracesStore.getState().selectedTraceId
-    if (open) await openTrace(client, open, useTracesStore.getState().selectedSpanId)
+    useTracesStore.setState({ info: await client.call('ingest.info', {}), error: null })
   } catch (error) {
     useTracesStore.setState({ error: message(error) })
   }
+}
+
+/** Re-reads the open trace (new spans may have arrived in it). */
+export async function refreshOpenTrace(client: WorkbenchClient, traceIds: readonly string[]): Promise<void> {
+  const { selectedTraceId, selectedSpanId } = useTracesStore.getState()
+  if (selectedTraceId && traceIds.includes(selectedTraceId)) await openTrace(client, selectedTraceId, selectedSpanId)
+}
+
+/** The `#/traces/<trace>/<span>` deep link of a selection. */
+export function traceHash(traceId: string, spanId?: string | null): string {
+  return `#/traces/${encodeURIComponent(traceId)}${spanId ? `/${encodeURIComponent(spanId)}` : ''}`
+}
+
+/** The trace and span a `#/traces/<trace>/<span>` hash names, if any. */
+export function parseTraceHash(hash: string): { traceId: string; spanId: string | null } | null {
+  const [section, traceId, spanId] = hash.replace(/^#\/?/, '').split('/')
+  if (section !== 'traces' || !traceId) return null
+  return { traceId: decodeURIComponent(traceId), spanId: spanId ? decodeURIComponent(spanId) : null }
 }
 
 /** Opens a trace (and a span of it, by default its root). */
@@ -62,6 +71,7 @@ export async function openTrace(client: WorkbenchClient, traceId: string, spanId
     useTracesStore.setState({ trace })
     const target = spanId && trace.spans.some((s) => s.id === spanId) ? spanId : (trace.spans[0]?.id ?? null)
     if (target) await openSpan(client, traceId, target)
+    else window.history.replaceState(null, '', traceHash(traceId))
   } catch (error) {
     useTracesStore.setState({ error: message(error), trace: null })
   }
@@ -70,6 +80,8 @@ export async function openTrace(client: WorkbenchClient, traceId: string, spanId
 /** Loads one span's full payload. */
 export async function openSpan(client: WorkbenchClient, traceId: string, spanId: string): Promise<void> {
   useTracesStore.setState({ selectedSpanId: spanId })
+  // A deep link to what is open, without a history entry per click.
+  window.history.replaceState(null, '', traceHash(traceId, spanId))
   try {
     const { span } = await client.call('spans.get', { traceId, spanId })
     if (useTracesStore.getState().selectedSpanId === spanId) useTracesStore.setState({ span })
@@ -89,5 +101,5 @@ export async function rotateToken(client: WorkbenchClient): Promise<void> {
 
 /** Forgets everything (another project opened). */
 export function resetTraces(): void {
-  useTracesStore.setState({ info: null, traces: [], error: null, selectedTraceId: null, trace: null, selectedSpanId: null, span: null, arrived: 0 })
+  useTracesStore.setState({ info: null, error: null, selectedTraceId: null, trace: null, selectedSpanId: null, span: null, arrived: 0 })
 }
