@@ -74,3 +74,24 @@ describe('roleFamily', () => {
     ])
   })
 })
+
+describe('toConversation on what OTLP ingest stores', () => {
+  it('reads gen_ai output messages with their finish reason', () => {
+    const c = toConversation({ messages: [{ role: 'assistant', parts: [{ type: 'text', content: 'Hi' }], finish_reason: 'stop' }] })
+    expect(c?.finishReason).toBe('stop')
+    expect(c?.messages[0]?.parts).toEqual([{ kind: 'text', text: 'Hi' }])
+  })
+
+  it('reads system instructions alone and gen_ai.choice events', () => {
+    const sys = toConversation({ system: [{ type: 'text', content: 'Be kind.' }], messages: [] })
+    expect(sys?.messages).toEqual([{ role: 'system', parts: [{ kind: 'text', text: 'Be kind.' }] }])
+    const choice = toConversation({ messages: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Yes' } }] })
+    expect(choice?.finishReason).toBe('stop')
+    expect(choice?.messages[0]?.role).toBe('assistant')
+  })
+
+  it('reads a tool event whose result id is `id`', () => {
+    const c = toConversation({ messages: [{ role: 'tool', id: 'call_9', content: '42' }] })
+    expect(c?.messages[0]?.parts).toEqual([{ kind: 'toolResult', id: 'call_9', content: '42' }])
+  })
+})

@@ -95,7 +95,7 @@ function readMessage(m: Obj): ChatMessage {
     // OpenAI tool results: the whole content is the result of tool_call_id.
     const text = parts.every((p) => p.kind === 'text') ? parts.map((p) => (p as { text: string }).text).join('\n') : m.content
     if (parts.length > 0 && !parts.some((p) => p.kind === 'toolResult')) {
-      return { role, name, parts: [{ kind: 'toolResult', id: str(m.tool_call_id) ?? name, content: text }] }
+      return { role, name, parts: [{ kind: 'toolResult', id: str(m.tool_call_id) ?? str(m.id) ?? name, content: text }] }
     }
   }
   if (Array.isArray(m.tool_calls)) {
@@ -110,9 +110,20 @@ function readMessage(m: Obj): ChatMessage {
   return { role, name, parts }
 }
 
-function readMessages(list: unknown): ChatMessage[] | null {
-  if (!Array.isArray(list) || list.length === 0 || !list.every(isMessage)) return null
-  return list.map(readMessage)
+/** A message itself, or the message inside a choice (OpenAI choices, OTel gen_ai.choice events). */
+function messageOf(v: unknown): Obj | null {
+  if (isMessage(v)) return v
+  return isObj(v) && isMessage(v.message) ? v.message : null
+}
+
+/** A list whose every entry is a message (or choice); the last finish reason said along the way. */
+function readMessages(list: unknown, allowEmpty = false): Conversation | null {
+  if (!Array.isArray(list) || (list.length === 0 && !allowEmpty)) return null
+  const found = list.map(messageOf)
+  if (!found.every((m) => m !== null)) return null
+  let finishReason: string | undefined
+  for (const entry of list as Obj[]) finishReason = str(entry.finish_reason) ?? str(entry.stop_reason) ?? finishReason
+  return { messages: found.map(readMessage), finishReason }
 }
 
 /** Anthropic's top-level `system` (text or text blocks) and OTel's system instructions as a first message. */
@@ -135,18 +146,18 @@ function readModelOutput(v: Obj): Conversation | null {
 /** The payload as a conversation, or null when it is not chat messages. */
 export function toConversation(value: unknown): Conversation | null {
   const list = readMessages(value)
-  if (list) return { messages: list }
+  if (list) return list
   if (!isObj(value)) return null
   if (isMessage(value) && ('content' in value || 'parts' in value || 'tool_calls' in value)) {
     const finishReason = str(value.stop_reason) ?? str(value.finish_reason)
     return { messages: [readMessage(value)], finishReason }
   }
-  const messages = readMessages(value.messages)
-  if (messages) return { messages: [...systemMessage(value.system ?? value.system_instructions), ...messages] }
-  if (Array.isArray(value.choices) && value.choices.length > 0 && value.choices.every((c) => isObj(c) && isMessage(c.message))) {
-    const choices = value.choices as Obj[]
-    return { messages: choices.map((c) => readMessage(c.message as Obj)), finishReason: str(choices[0]?.finish_reason) }
-  }
+  const system = systemMessage(value.system ?? value.system_instructions)
+  // A request may carry only system instructions (OTel ingest stores { system, messages: [] }).
+  const messages = readMessages(value.messages, system.length > 0)
+  if (messages) return { ...messages, messages: [...system, ...messages.messages] }
+  const choices = readMessages(value.choices)
+  if (choices) return choices
   return readModelOutput(value)
 }
 
