@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { EventName, EventOf, ResponseOf, ValidRequestOf } from '../common/contract'
 import type { Handlers } from '../common/dispatch'
 import { WeftError } from '../common/errors'
-import { addSpanFeedback, listTraceFeedback, removeFeedback, summarizeFeedback, toFeedbackItem } from './traces/feedback'
+import { addSpanFeedback, listTraceFeedback, removeFeedback, summarizeFeedback, toFeedbackItem, unknownSpanField } from './traces/feedback'
 import type { TraceProjects } from './traces/projects'
 import { flattenTree } from './traces/tree'
 import { rotateIngestToken } from './traces/projects'
@@ -82,11 +82,11 @@ export function createTraceHandlers(ctx: TraceHandlerContext): Pick<Handlers, Tr
     },
     'traces.stats': async (window) => traces().stats(window),
     'feedback.add': async (request) => {
-      const db = traces()
-      if (!db.getSpan(request.traceId, request.spanId)) {
-        throw new WeftError('NOT_FOUND', `No span ${request.spanId} in trace ${request.traceId}`, [{ path: 'spanId', message: 'unknown' }])
-      }
-      const item = addSpanFeedback(db.sqlite, request, ctx.now?.() ?? Date.now())
+      const db = traces().sqlite
+      const unknown = unknownSpanField(db, request.traceId, request.spanId)
+      if (unknown === 'traceId') throw new WeftError('NOT_FOUND', `No trace ${request.traceId} in this project`, [{ path: 'traceId', message: 'unknown' }])
+      if (unknown) throw new WeftError('NOT_FOUND', `No span ${request.spanId} in trace ${request.traceId}`, [{ path: 'spanId', message: 'unknown' }])
+      const item = addSpanFeedback(db, request, ctx.now?.() ?? Date.now())
       ctx.emit('feedback.changed', { traceId: request.traceId, spanId: request.spanId })
       return item
     },

@@ -156,7 +156,10 @@ describe('feedback operations', () => {
     expect(await refused(wb.call('feedback.add', { traceId: 't1', spanId: 'nope', kind: 'thumbs', value: 1 }))).toMatchObject({
       code: 'NOT_FOUND', issues: [{ path: 'spanId' }],
     })
-    expect(await refused(wb.call('feedback.add', { traceId: 'other', spanId: 'llm', kind: 'thumbs', value: 1 }))).toMatchObject({ code: 'NOT_FOUND' })
+    expect(await refused(wb.call('feedback.add', { traceId: 'other', spanId: 'llm', kind: 'thumbs', value: 1 }))).toMatchObject({
+      code: 'NOT_FOUND', message: 'No trace other in this project', issues: [{ path: 'traceId' }],
+    })
+    expect((await wb.call('feedback.list', { traceId: 't1' })).feedback).toEqual([])
   })
 
   it.each([

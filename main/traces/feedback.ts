@@ -80,6 +80,16 @@ export function addFeedback(db: Database.Database, input: FeedbackInput): Feedba
   return row
 }
 
+/**
+ * Which of a span's ids is unknown — `traceId`, `spanId` — or null when the
+ * span is stored. Reads only keys: the span's payloads may be megabytes.
+ */
+export function unknownSpanField(db: Database.Database, traceId: string, spanId: string): 'traceId' | 'spanId' | null {
+  const seq = db.prepare<[string], { seq: number }>('SELECT seq FROM traces WHERE trace_id = ?').get(traceId)?.seq
+  if (seq === undefined) return 'traceId'
+  return db.prepare<[number, string], { one: number }>('SELECT 1 AS one FROM spans WHERE trace_seq = ? AND id = ?').get(seq, spanId) ? null : 'spanId'
+}
+
 /** Stores what a person said about a span in the workbench (the caller has checked the span exists). */
 export function addSpanFeedback(db: Database.Database, request: z.output<typeof FeedbackAddSchema>, now = Date.now()): FeedbackItem {
   const row = addFeedback(db, {
