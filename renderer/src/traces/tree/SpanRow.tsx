@@ -6,7 +6,6 @@
 import { memo } from 'react'
 import type { ResponseOf } from '../../../../common/contract'
 import { formatCost, formatDuration } from '../format'
-import type { BarGeometry } from './timeScale'
 
 type TraceNode = ResponseOf<'traces.get'>['spans'][number]
 
@@ -31,9 +30,12 @@ export interface SpanRowProps {
   hiddenCount: number
   /** Errors among the hidden spans. */
   hiddenErrors: number
-  bar: BarGeometry
-  /** The whole subtree's extent, drawn under a collapsed row's own bar. */
-  subtreeBar: BarGeometry | null
+  /** The span's bar, in percent of the timeline column (see `barGeometry`); numbers, so memo compares them. */
+  barLeft: number
+  barWidth: number
+  /** The whole subtree's extent, drawn under a collapsed row's own bar (width 0: none). */
+  subtreeLeft: number
+  subtreeWidth: number
   onSelect: (id: string) => void
   onToggle: (spanIndex: number) => void
   onHover: (spanIndex: number, x: number, y: number) => void
@@ -93,11 +95,11 @@ export const SpanRow = memo(function SpanRow(p: SpanRowProps) {
         <span>{span.subtreeCostUsd ? formatCost(span.subtreeCostUsd) : ''}</span>
       </div>
       <div className="st-wf">
-        {p.subtreeBar && <span className="st-bar st-bar-subtree" style={{ left: `${p.subtreeBar.left}%`, width: `${p.subtreeBar.width}%` }} />}
+        {p.subtreeWidth > 0 && <span className="st-bar st-bar-subtree" style={{ left: `${p.subtreeLeft}%`, width: `${p.subtreeWidth}%` }} />}
         <span
           className="st-bar"
           data-testid="span-bar"
-          style={{ left: `${p.bar.left}%`, width: `${p.bar.width}%` }}
+          style={{ left: `${p.barLeft}%`, width: `${p.barWidth}%` }}
           onPointerEnter={(e) => p.onHover(p.spanIndex, e.clientX, e.clientY)}
           onPointerLeave={() => p.onHover(-1, 0, 0)}
         />

@@ -52,7 +52,9 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
   const rows = useMemo(() => visibleRows(spans, index, collapsed), [spans, index, collapsed])
   const positions = useMemo(() => rowPositions(spans.length, rows), [spans.length, rows])
   const duration = useMemo(() => traceDuration(trace, spans), [trace, spans])
-  const [view, setViewState] = useState<TimeView>(() => fullView(duration))
+  // Null: the whole trace, however long it grows while it runs.
+  const [zoomed, setZoomed] = useState<TimeView | null>(null)
+  const view = zoomed ?? fullView(duration)
   const search = useSpanSearch(spans)
   const [hover, setHover] = useState<{ i: number; x: number; y: number } | null>(null)
   const rootRef = useRef<HTMLDivElement>(null)
@@ -65,9 +67,9 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
   if (shownTrace !== trace.traceId) {
     setShownTrace(trace.traceId)
     setCollapsed(new Set())
-    setViewState(fullView(duration))
+    setZoomed(null)
   }
-  const setView = useCallback((update: (view: TimeView) => TimeView) => setViewState((v) => clampView(update(v), duration)), [duration])
+  const setView = useCallback((update: (view: TimeView) => TimeView) => setZoomed((v) => clampView(update(v ?? fullView(duration)), duration)), [duration])
   useWaterfallGestures(rootRef, rulerRef, duration, setView)
 
   const selected = selectedId === null ? -1 : (index.indexOf.get(selectedId) ?? -1)
@@ -99,6 +101,12 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
     },
     [spans, index, collapsed, onSelect],
   )
+  // Rows get a stable callback even when the parent passes a new onSelect each render, so they stay memoized.
+  const onSelectRef = useRef(onSelect)
+  useEffect(() => {
+    onSelectRef.current = onSelect
+  })
+  const selectRow = useCallback((id: string) => onSelectRef.current(id), [])
   const onHover = useCallback((i: number, x: number, y: number) => setHover(i < 0 ? null : { i, x, y }), [])
 
   const gotoMatch = (backwards: boolean) => {
@@ -150,7 +158,7 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
           onClose={closeSearch}
         />
       )}
-      <TimeRuler rulerRef={rulerRef} view={view} durationMs={duration} onZoom={(f) => setView((v) => zoomView(v, f, duration))} onFit={() => setViewState(fullView(duration))} />
+      <TimeRuler rulerRef={rulerRef} view={view} durationMs={duration} onZoom={(f) => setView((v) => zoomView(v, f, duration))} onFit={() => setZoomed(null)} />
       <div
         ref={scrollRef}
         className="st-scroll"
@@ -168,6 +176,8 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
             const parent = hasChildren(index, i)
             const isCollapsed = parent && collapsed.has(span.id)
             const summary = isCollapsed ? hiddenSummary(index, i, span.subtreeErrorCount, span.status === 'error') : null
+            const bar = barGeometry(span.startMs, span.endMs, trace.startMs, duration, view)
+            const subtree = isCollapsed && span.subtreeLatencyMs !== null ? barGeometry(span.startMs, span.startMs + span.subtreeLatencyMs, trace.startMs, duration, view) : null
             return (
               <SpanRow
                 key={span.id}
@@ -181,9 +191,11 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
                 match={search.isMatch[i] ?? 0}
                 hiddenCount={summary?.hidden ?? 0}
                 hiddenErrors={summary?.errors ?? 0}
-                bar={barGeometry(span.startMs, span.endMs, trace.startMs, duration, view)}
-                subtreeBar={isCollapsed && span.subtreeLatencyMs !== null ? barGeometry(span.startMs, span.startMs + span.subtreeLatencyMs, trace.startMs, duration, view) : null}
-                onSelect={onSelect}
+                barLeft={bar.left}
+                barWidth={bar.width}
+                subtreeLeft={subtree?.left ?? 0}
+                subtreeWidth={subtree?.width ?? 0}
+                onSelect={selectRow}
                 onToggle={toggle}
                 onHover={onHover}
               />
