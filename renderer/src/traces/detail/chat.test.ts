@@ -95,3 +95,10 @@ describe('toConversation on what OTLP ingest stores', () => {
     expect(c?.messages[0]?.parts).toEqual([{ kind: 'toolResult', id: 'call_9', content: '42' }])
   })
 })
+
+describe('toConversation on OpenInference', () => {
+  it('unwraps message_content parts', () => {
+    const c = toConversation({ messages: [{ role: 'user', contents: [{ message_content: { type: 'text', text: 'Hello' } }] }] })
+    expect(c?.messages[0]?.parts).toEqual([{ kind: 'text', text: 'Hello' }])
+  })
+})

@@ -44,6 +44,8 @@ function parseArguments(args: unknown): unknown {
 function readPart(part: unknown): ChatPart {
   if (typeof part === 'string') return { kind: 'text', text: part }
   if (!isObj(part)) return { kind: 'data', value: part }
+  // OpenInference wraps each content part: contents[i].message_content.{type,text}.
+  if (isObj(part.message_content)) return readPart(part.message_content)
   switch (part.type) {
     case 'text':
     case 'input_text':
@@ -90,7 +92,7 @@ function readContent(content: unknown): ChatPart[] {
 function readMessage(m: Obj): ChatMessage {
   const role = m.role as string
   const name = str(m.name)
-  const parts = readContent(m.parts ?? m.content)
+  const parts = readContent(m.parts ?? m.content ?? m.contents)
   if (role === 'tool' || role === 'function') {
     // OpenAI tool results: the whole content is the result of tool_call_id.
     const text = parts.every((p) => p.kind === 'text') ? parts.map((p) => (p as { text: string }).text).join('\n') : m.content
@@ -148,7 +150,7 @@ export function toConversation(value: unknown): Conversation | null {
   const list = readMessages(value)
   if (list) return list
   if (!isObj(value)) return null
-  if (isMessage(value) && ('content' in value || 'parts' in value || 'tool_calls' in value)) {
+  if (isMessage(value) && ('content' in value || 'parts' in value || 'contents' in value || 'tool_calls' in value)) {
     const finishReason = str(value.stop_reason) ?? str(value.finish_reason)
     return { messages: [readMessage(value)], finishReason }
   }
