@@ -32,7 +32,7 @@ describe('UI database', () => {
     await saveSetting('lastSection', 'traces', database)
     await saveSetting('sidebarCollapsed', true, database)
     await saveSetting('theme', 'dark', database)
-    expect(await loadSettings(database)).toEqual({ lastSection: 'traces', sidebarCollapsed: true, theme: 'dark' })
+    expect(await loadSettings(database)).toEqual({ lastSection: 'traces', sidebarCollapsed: true, theme: 'dark', traceViews: [] })
   })
 
   it('ignores stored values a newer or older app wrote that this one does not understand', async () => {

@@ -32,6 +32,14 @@ export interface SettingsMap {
   lastSection: SectionId
   sidebarCollapsed: boolean
   theme: ThemePreference
+  /** Saved filter sets of the trace list, by name (values as typed in the filter bar). */
+  traceViews: SavedTraceView[]
+}
+
+/** A named trace-list filter set. */
+export interface SavedTraceView {
+  name: string
+  filters: Record<string, string>
 }
 
 /** One settings row. */

@@ -14,6 +14,7 @@ export const DEFAULT_SETTINGS: SettingsMap = {
   lastSection: 'prompts',
   sidebarCollapsed: false,
   theme: 'system',
+  traceViews: [],
 }
 
 const SECTION_IDS = new Set<string>(SECTIONS.map((s) => s.id))
@@ -24,6 +25,12 @@ const validators: { [K in keyof SettingsMap]: (v: unknown) => v is SettingsMap[K
   lastSection: (v): v is SectionId => typeof v === 'string' && SECTION_IDS.has(v),
   sidebarCollapsed: (v): v is boolean => typeof v === 'boolean',
   theme: (v): v is SettingsMap['theme'] => typeof v === 'string' && THEMES.has(v),
+  traceViews: (v): v is SettingsMap['traceViews'] =>
+    Array.isArray(v) &&
+    v.every((view: unknown) => {
+      const { name, filters } = (view ?? {}) as { name?: unknown; filters?: unknown }
+      return typeof name === 'string' && typeof filters === 'object' && filters !== null && Object.values(filters).every((f) => typeof f === 'string')
+    }),
 }
 
 async function guard<T>(what: string, run: () => Promise<T>, fallback: T): Promise<T> {

@@ -1,7 +1,8 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ResponseOf } from '../../../common/contract'
 import { useAppStore } from '../app/useAppStore'
+import { loadSettings } from '../state/uiState'
 import { createFakeClient, sampleProject } from '../test/fakeClient'
 import { renderApp, resetAppState } from '../test/renderApp'
 
@@ -132,5 +133,22 @@ describe('Traces section', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Resume (1 new)' }))
     expect(await screen.findByText('late arrival')).toBeTruthy()
     window.location.hash = ''
+  })
+
+  it('saves the current filters as a view and applies it later', async () => {
+    const { client } = withTraces([summary('t1', 'answer')])
+    useAppStore.setState({ section: 'traces' })
+    renderApp(client)
+    await screen.findByTestId('trace-list')
+    fireEvent.change(screen.getByRole('combobox', { name: 'Kind' }), { target: { value: 'llm' } })
+    const prompt = vi.spyOn(window, 'prompt').mockReturnValue('LLM calls')
+    fireEvent.change(screen.getByRole('combobox', { name: 'Saved views' }), { target: { value: '+' } })
+    await waitFor(async () => expect((await loadSettings()).traceViews).toEqual([{ name: 'LLM calls', filters: expect.objectContaining({ kind: 'llm' }) }]))
+    fireEvent.change(screen.getByRole('combobox', { name: 'Saved views' }), { target: { value: 'reset' } })
+    await waitFor(() => expect((screen.getByRole('combobox', { name: 'Kind' }) as HTMLSelectElement).value).toBe(''))
+    expect(within(screen.getByRole('combobox', { name: 'Saved views' })).getByRole('option', { name: 'LLM calls' })).toBeTruthy()
+    fireEvent.change(screen.getByRole('combobox', { name: 'Saved views' }), { target: { value: 'LLM calls' } })
+    await waitFor(() => expect((screen.getByRole('combobox', { name: 'Kind' }) as HTMLSelectElement).value).toBe('llm'))
+    prompt.mockRestore()
   })
 })

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react'
 import { SPAN_KINDS } from '../../../../common/schemas/span'
+import { SavedViews } from './SavedViews'
 import { RANGES, SORTS, type TraceFilters } from './traceQuery'
 
 /** Props of {@link FilterBar}. */
@@ -53,6 +54,7 @@ export function FilterBar({ filters, invalid, onChange, live, missed, onLive, gr
   const bad = (field: keyof TraceFilters) => (invalid?.field === field ? invalid.message : undefined)
   return (
     <div className="trace-filters" role="search" aria-label="Filter traces">
+      <SavedViews filters={filters} onApply={(next) => onChange(next)} />
       <LazyInput label="Search text" placeholder="Search names, inputs, outputs" value={filters.text} onCommit={(text) => onChange({ text })} width={200} />
       <LazyInput label="Op name" value={filters.name} onCommit={(name) => onChange({ name })} width={110} />
       <select aria-label="Kind" value={filters.kind} onChange={(e) => onChange({ kind: e.target.value as TraceFilters['kind'] })}>
