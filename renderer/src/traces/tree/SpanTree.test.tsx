@@ -123,6 +123,15 @@ describe('SpanTree', () => {
     expect(row('retry-search').className).not.toContain('match')
   })
 
+  test('a span selected from outside inside a collapsed subtree is revealed', () => {
+    const { rerender } = render(<SpanTree trace={TRACE} spans={SPANS} selectedId="agent" onSelect={() => {}} />)
+    press('ArrowLeft')
+    expect(names()).toEqual(['agent'])
+    rerender(<SpanTree trace={TRACE} spans={SPANS} selectedId="fetch-error" onSelect={() => {}} />)
+    expect(names()).toContain('fetch-error')
+    expect(selectedName()).toBe('fetch-error')
+  })
+
   test('`f` asks for feedback; clicking a row selects it', () => {
     const onFeedbackKey = vi.fn()
     render(<Harness onFeedbackKey={onFeedbackKey} />)
@@ -153,7 +162,7 @@ describe('SpanTree', () => {
     fireEvent.wheel(screen.getByRole('tree'), { shiftKey: true, deltaY: 0.1 })
     expect(parseFloat(bar('answer').style.left)).toBeLessThan(before)
     fireEvent.pointerEnter(bar('fetch-error'), { clientX: 10, clientY: 10 })
-    expect(screen.getByRole('tooltip').textContent).toBe('fetch-error300msstarts at +100ms')
+    expect(screen.getByRole('tooltip').textContent).toBe('fetch-error300msstarts at +100mstimeout')
   })
 
   test('10,000 spans in a deep chain render only the rows in view', () => {

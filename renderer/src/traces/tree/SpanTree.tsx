@@ -73,6 +73,15 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
   useWaterfallGestures(rootRef, rulerRef, duration, setView)
 
   const selected = selectedId === null ? -1 : (index.indexOf.get(selectedId) ?? -1)
+  // A span selected from outside (a deep link, the detail pane) is revealed: its collapsed ancestors open.
+  const [revealed, setRevealed] = useState(selectedId)
+  if (revealed !== selectedId) {
+    setRevealed(selectedId)
+    if (selected >= 0 && collapsed.size > 0) {
+      const hiddenBy = new Set(ancestorIds(spans, index, selected).filter((id) => collapsed.has(id)))
+      if (hiddenBy.size) setCollapsed(new Set([...collapsed].filter((id) => !hiddenBy.has(id))))
+    }
+  }
   // A selected span inside a collapsed subtree is represented by its nearest shown ancestor.
   const current = selected < 0 ? -1 : nearestShown(index, positions, selected)
   const currentPos = current < 0 ? -1 : positions[current]!
@@ -93,14 +102,6 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
       }),
     [spans],
   )
-  const reveal = useCallback(
-    (i: number) => {
-      const hiddenBy = ancestorIds(spans, index, i).filter((id) => collapsed.has(id))
-      if (hiddenBy.length) setCollapsed((prev) => new Set([...prev].filter((id) => !hiddenBy.includes(id))))
-      onSelect(spans[i]!.id)
-    },
-    [spans, index, collapsed, onSelect],
-  )
   // Rows get a stable callback even when the parent passes a new onSelect each render, so they stay memoized.
   const onSelectRef = useRef(onSelect)
   useEffect(() => {
@@ -111,7 +112,8 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
 
   const gotoMatch = (backwards: boolean) => {
     const to = nextMatch(search.matches, selected, backwards)
-    if (to >= 0) reveal(to)
+    // Selecting it opens its collapsed ancestors (see `revealed`).
+    if (to >= 0) onSelect(spans[to]!.id)
   }
   const closeSearch = () => {
     search.setOpen(false)
@@ -208,6 +210,7 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
           <strong>{hovered.name}</strong>
           <span>{formatDuration(hovered.endMs === null ? null : hovered.endMs - hovered.startMs)}</span>
           <span>starts at +{formatOffset(hovered.startMs - trace.startMs)}</span>
+          {hovered.error && <span className="st-tooltip-error">{hovered.error.message}</span>}
         </div>
       )}
     </div>
