@@ -1,6 +1,7 @@
 /** A span's attributes as a key/value table: nested values as compact JSON, a filter box when there are many. */
 import { useMemo, useState } from 'react'
 import { CopyButton } from './CopyButton'
+import type { DetailSpan } from './spanTypes'
 import '../../styles/span-detail.css'
 
 /** Above this many keys the table offers a filter box. */
@@ -38,7 +39,7 @@ function ValueCell({ text, isString }: { text: string; isString: boolean }) {
 }
 
 /** The attributes table; renders nothing when there are none. */
-export function AttributesTable({ attributes }: { attributes: Record<string, unknown> }) {
+export function AttributesTable({ attributes }: { attributes: DetailSpan['attributes'] }) {
   const [filter, setFilter] = useState('')
   const [limit, setLimit] = useState(ROW_PAGE)
   const rows = useMemo(

@@ -1,17 +1,11 @@
 /** A span's error: type, message, and the stack folded away until asked for. */
 import { CopyButton } from './CopyButton'
 import { TextBlock } from './TextBlock'
+import type { DetailSpan } from './spanTypes'
 import '../../styles/span-detail.css'
 
-/** The error shape spans carry. */
-export interface SpanError {
-  message: string
-  type?: string
-  stack?: string
-}
-
 /** The error section; nothing when the span has no error. */
-export function ErrorView({ error }: { error: SpanError | null | undefined }) {
+export function ErrorView({ error }: { error: DetailSpan['error'] | undefined }) {
   if (!error) return null
   return (
     <section className="span-payload payload error-view" data-testid="span-error" role="alert">

@@ -1,18 +1,10 @@
 /** Token usage per model and the span's cost. */
 import { formatCost } from '../format'
+import type { DetailSpan } from './spanTypes'
 import '../../styles/span-detail.css'
 
-/** Tokens one model used. */
-export interface ModelUsage {
-  inputTokens: number
-  outputTokens: number
-}
-
 /** Props of UsageView: the span's `usage` (per model name) and `costUsd`. */
-export interface UsageViewProps {
-  usage: Record<string, ModelUsage>
-  costUsd: number | null
-}
+export type UsageViewProps = Pick<DetailSpan, 'usage' | 'costUsd'>
 
 /** A small table of input, output and total tokens per model, with the cost; nothing when both are unknown. */
 export function UsageView({ usage, costUsd }: UsageViewProps) {
