@@ -4,6 +4,7 @@
  * model. Each column has its own runId, so run.delta events land in the right
  * place and Stop can cancel every run in flight.
  */
+import { appendDatasetRow } from '../datasets/appendRow'
 import { create } from 'zustand'
 import type { WorkbenchClient } from '../../../common/client'
 import type { ResponseOf } from '../../../common/contract'
@@ -145,24 +146,9 @@ export async function savePromptVersion(client: WorkbenchClient, name: string, t
   return saved.created ? `Saved prompt:${name} as v${saved.version.n}` : `prompt:${name} already has this text as v${saved.version.n}`
 }
 
-/** A fresh dataset row id. */
-export function newRowId(): string {
-  return `pg-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`
-}
-
 /** Appends {id, ...variables, expected: output} to a dataset as a new version, guarded by the version read. */
 export async function addDatasetRow(client: WorkbenchClient, dataset: string, variables: Record<string, unknown>, output: string): Promise<number> {
-  const { resolved, content } = await client.call('objects.get', { ref: `dataset:${dataset}` })
-  const row = JSON.stringify({ id: newRowId(), ...variables, expected: output })
-  const next = content === '' || content.endsWith('\n') ? `${content}${row}\n` : `${content}\n${row}\n`
-  const saved = await client.call('objects.save', {
-    kind: 'dataset',
-    name: dataset,
-    content: next,
-    baseVersion: resolved.digest,
-    message: 'Row added from the Playground',
-  })
-  return saved.version.n
+  return appendDatasetRow(client, dataset, { ...variables, expected: output }, 'Row added from the Playground', 'pg')
 }
 
 /** Forgets everything (another project opened). */

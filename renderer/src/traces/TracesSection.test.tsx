@@ -50,6 +50,7 @@ function withTraces(list: Summary[]) {
       usage: { 'gpt-x': { inputTokens: 30, outputTokens: 12 } }, costUsd: null, sessionId: null, inputTokens: 30, outputTokens: 12,
     },
   }))
+  client.handle('feedback.list', () => ({ feedback: [] }))
   return { client, setTraces: (next: Summary[]) => (traces = next) }
 }
 
@@ -81,7 +82,7 @@ describe('Traces section', () => {
     const tree = await screen.findByTestId('span-tree')
     expect(tree.textContent).toContain('chat')
     fireEvent.click(screen.getByRole('treeitem', { name: /chat/ }))
-    await waitFor(() => expect(screen.getByTestId('span-detail').textContent).toContain('gpt-x: 30 in / 12 out'))
+    await waitFor(() => expect(screen.getByTestId('span-usage').textContent).toMatch(/gpt-x.*30.*12/))
     expect(screen.getByTestId('span-inputs').textContent).toContain('<script>alert(1)</script>')
     expect(document.querySelector('.span-detail script, .span-detail img')).toBeNull()
   })

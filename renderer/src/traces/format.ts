@@ -13,13 +13,3 @@ export function formatCost(usd: number | null): string {
   if (!usd) return '$0'
   return `$${usd < 0.01 ? usd.toFixed(5) : usd.toFixed(3)}`
 }
-
-/** Characters of a payload shown before "show all". */
-export const PAYLOAD_FOLD = 20_000
-
-/** A payload as readable text: strings as they are, everything else as indented JSON. */
-export function payloadText(value: unknown): string {
-  if (value === undefined) return ''
-  if (typeof value === 'string') return value
-  return JSON.stringify(value, null, 2)
-}

@@ -10,9 +10,9 @@ import { formatCost, formatDuration } from '../format'
 type TraceNode = ResponseOf<'traces.get'>['spans'][number]
 
 /** Pixels per depth level; past {@link MAX_INDENT_LEVELS} the depth is written instead (chains run 10,000 deep). */
-export const INDENT_PX = 14
+export const INDENT_PX = 12
 /** Depth beyond which indentation stops growing. */
-export const MAX_INDENT_LEVELS = 24
+export const MAX_INDENT_LEVELS = 16
 
 /** What a row shows; every prop is a primitive or stable, so unchanged rows skip rendering while scrolling. */
 export interface SpanRowProps {

@@ -3,7 +3,7 @@
  * text is highlighted, Enter jumps to the next match (Shift+Enter the
  * previous) and Escape closes the box and returns to the tree.
  */
-import { useDeferredValue, useMemo, useState, type RefObject } from 'react'
+import { useDeferredValue, useLayoutEffect, useMemo, useState, type RefObject } from 'react'
 
 /** The spans whose name contains `query` (case-insensitive), in pre-order. */
 export function findMatches(names: readonly string[], query: string): Int32Array {
@@ -38,7 +38,9 @@ export function useSpanSearch(spans: readonly { name: string }[]) {
     for (const i of matches) flags[i] = 1
     return flags
   }, [matches, names.length])
-  return { open, setOpen, query, setQuery, matches, isMatch }
+  /** Matches of the text as typed (not deferred): Enter right after typing must not use a stale list. */
+  const currentMatches = () => findMatches(names, query)
+  return { open, setOpen, query, setQuery, matches, isMatch, currentMatches }
 }
 
 /** The search box above the tree. */
@@ -52,6 +54,8 @@ export function SpanSearchBox({ inputRef, query, onQuery, matchCount, place, onN
   onNext: (backwards: boolean) => void
   onClose: () => void
 }) {
+  // Focused as it mounts, before the next keystroke: a character typed right after `/` lands in the box.
+  useLayoutEffect(() => inputRef.current?.select(), [inputRef])
   return (
     <div className="st-search" role="search">
       <input

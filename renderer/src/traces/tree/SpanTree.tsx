@@ -111,7 +111,7 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
   const onHover = useCallback((i: number, x: number, y: number) => setHover(i < 0 ? null : { i, x, y }), [])
 
   const gotoMatch = (backwards: boolean) => {
-    const to = nextMatch(search.matches, selected, backwards)
+    const to = nextMatch(search.currentMatches(), selected, backwards)
     // Selecting it opens its collapsed ancestors (see `revealed`).
     if (to >= 0) onSelect(spans[to]!.id)
   }
@@ -124,9 +124,9 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
     if (event.altKey || event.ctrlKey || event.metaKey) return
     if (event.key === '/') {
       event.preventDefault()
-      search.setOpen(true)
-      // The box mounts on this render; focus it once it exists.
-      requestAnimationFrame(() => searchRef.current?.select())
+      // A new box focuses itself as it mounts; an open one is focused again.
+      if (search.open) searchRef.current?.select()
+      else search.setOpen(true)
       return
     }
     if (event.key === 'f' || event.key === 'F') {
