@@ -3,14 +3,14 @@
  * the opened trace as a tree with its spans' inputs, outputs and usage. Span
  * content is untrusted and only ever rendered as text.
  */
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from '../api/ClientContext'
 import '../styles/traces.css'
 import { useProjectStore } from '../project/useProjectStore'
 import { EmptyState } from '../ui/EmptyState'
 import { ConnectPanel } from './ConnectPanel'
 import { SpanDetail } from './SpanDetail'
-import { formatDuration } from './format'
+import { SpanTree } from './tree/SpanTree'
 import { FilterBar } from './list/FilterBar'
 import { TraceList } from './list/TraceList'
 import { isFiltered } from './list/traceQuery'
@@ -27,6 +27,7 @@ export function TracesSection() {
   const { info, error, selectedTraceId, trace, selectedSpanId, arrived } = useTracesStore()
   const list = useTraceListStore()
   const [connectOpen, setConnectOpen] = useState(false)
+  const feedbackRef = useRef<HTMLButtonElement>(null)
 
   useEffect(() => {
     resetTraces()
@@ -124,36 +125,14 @@ export function TracesSection() {
             {!trace && <EmptyState title="Choose a trace">Its spans, with inputs, outputs, latency, tokens and cost.</EmptyState>}
             {trace && (
               <>
-                <div className="span-tree" role="tree" aria-label="Spans" data-testid="span-tree">
-                  {trace.spans.map((s) => {
-                    const total = trace.trace.latencyMs ?? 1
-                    const left = ((s.startMs - trace.trace.startMs) / Math.max(total, 1)) * 100
-                    const width = ((s.subtreeLatencyMs ?? 0) / Math.max(total, 1)) * 100
-                    return (
-                      <button
-                        key={s.id}
-                        type="button"
-                        role="treeitem"
-                        aria-level={s.depth + 1}
-                        aria-selected={s.id === selectedSpanId}
-                        className={`span-row${s.id === selectedSpanId ? ' selected' : ''}${s.status === 'error' ? ' error' : ''}`}
-                        onClick={() => void openSpan(client, trace.trace.traceId, s.id)}
-                      >
-                        <span className="span-name" style={{ paddingLeft: `${s.depth * 14}px` }}>
-                          <span className={`kind-badge kind-${s.kind}`}>{s.kind}</span> {s.name}
-                        </span>
-                        <span className="span-bar-track" aria-hidden="true">
-                          <span className="span-bar" style={{ left: `${Math.min(left, 100)}%`, width: `${Math.max(Math.min(width, 100 - left), 0.5)}%` }} />
-                        </span>
-                        <span className="span-figures">
-                          {formatDuration(s.subtreeLatencyMs)}
-                          {s.subtreeTokens ? ` · ${s.subtreeTokens} tok` : ''}
-                        </span>
-                      </button>
-                    )
-                  })}
-                </div>
-                <SpanDetail />
+                <SpanTree
+                  trace={trace.trace}
+                  spans={trace.spans}
+                  selectedId={selectedSpanId}
+                  onSelect={(id) => void openSpan(client, trace.trace.traceId, id)}
+                  onFeedbackKey={() => feedbackRef.current?.focus()}
+                />
+                <SpanDetail ref={feedbackRef} />
               </>
             )}
           </div>
