@@ -55,7 +55,10 @@ export function SpanSearchBox({ inputRef, query, onQuery, matchCount, place, onN
   onClose: () => void
 }) {
   // Focused as it mounts, before the next keystroke: a character typed right after `/` lands in the box.
-  useLayoutEffect(() => inputRef.current?.select(), [inputRef])
+  useLayoutEffect(() => {
+    inputRef.current?.focus()
+    inputRef.current?.select()
+  }, [inputRef])
   return (
     <div className="st-search" role="search">
       <input

@@ -106,6 +106,7 @@ describe('SpanTree', () => {
     press('ArrowLeft')
     press('/')
     const box = screen.getByRole('textbox', { name: 'Search spans by name' })
+    expect(document.activeElement).toBe(box)
     await act(async () => fireEvent.change(box, { target: { value: 'SEARCH' } }))
     expect(row('retry-search').className).toContain('match')
     expect(screen.getByText('2 matches')).toBeTruthy()

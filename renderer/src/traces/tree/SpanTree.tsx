@@ -125,7 +125,7 @@ export function SpanTree({ trace, spans, selectedId, onSelect, onFeedbackKey }: 
     if (event.key === '/') {
       event.preventDefault()
       // A new box focuses itself as it mounts; an open one is focused again.
-      if (search.open) searchRef.current?.select()
+      if (search.open) searchRef.current?.focus()
       else search.setOpen(true)
       return
     }
