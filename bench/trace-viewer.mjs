@@ -2,7 +2,7 @@
 /**
  * The trace viewer in Chromium on a 10,000-span trace, each figure beside its target:
  *
- *   node bench/trace-viewer.mjs [--runs=3] [--spans=10000] [--harness] [--detail]
+ *   node bench/trace-viewer.mjs [--runs=3] [--spans=10000] [--harness] [--detail] [--screenshot=FILE]
  *
  * - open: click the trace in the list (role=option, by name) → the first span
  *   row (role=tree > role=treeitem) painted (target ≤ 500 ms)
@@ -280,6 +280,14 @@ try {
     }
     await page.getByRole('option').filter({ hasText: TRACE_NAME }).first().waitFor()
     const open = await measureOpen(page)
+    if (args.has('screenshot') && run === 0) {
+      // A look at the viewer in use (this run's frame figures then start from this state): the deep chain collapsed, a search.
+      await page.getByRole('tree').focus()
+      for (const key of ['Home', 'ArrowDown', 'ArrowLeft', '/']) await page.keyboard.press(key)
+      await page.keyboard.type('llm call 3.')
+      await page.keyboard.press('Enter')
+      await page.screenshot({ path: args.get('screenshot') })
+    }
     opens.push(open.ms)
     afterOpen.push(Math.max(open.worst, open.worstAfter))
     fetches.push(open.fetchMs)
