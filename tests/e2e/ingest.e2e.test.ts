@@ -100,9 +100,36 @@ describe('trace ingestion in web mode', () => {
     // Live: the list refreshes on the traces.added event, no reload.
     await page.getByRole('option', { name: /support-answer/ }).click()
     await expect.poll(() => page.getByTestId('span-tree').textContent()).toContain('lookup')
-    await page.getByRole('treeitem', { name: /chat/ }).click()
-    await expect.poll(() => page.getByTestId('span-detail').textContent()).toContain('gpt-x: 12 in / 5 out')
+    // Walk the tree with the keyboard: the root is selected; Down twice reaches chat (lookup started first).
+    await page.getByTestId('span-tree').focus()
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    await expect.poll(() => page.getByTestId('span-detail').locator('.span-title').textContent()).toContain('chat')
+    await expect.poll(() => page.getByTestId('span-usage').textContent()).toMatch(/gpt-x[\s\S]*12[\s\S]*5/)
+    // Untrusted output is text: the <img> is shown, never created, and nothing was fetched (the session fails on any foreign request).
     expect(await page.getByTestId('span-output').textContent()).toContain('<img src="http://example.com/pixel.png">')
+    expect(await page.getByTestId('span-detail').locator('img').count()).toBe(0)
+    // f gives feedback on the selected span.
+    await page.getByTestId('span-tree').focus()
+    await page.keyboard.press('f')
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Thumbs up')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByTestId('feedback-panel').locator('li').first().textContent()).toContain('Good')
+    // Add the span to a dataset: a new version of the sample's dataset with the span's output as the expected answer.
+    await page.getByRole('button', { name: 'Add to dataset' }).click()
+    const dialog = page.getByTestId('add-to-dataset')
+    await dialog.getByRole('combobox', { name: 'Dataset' }).selectOption({ label: 'new dataset…' })
+    await dialog.getByRole('textbox', { name: 'New dataset name' }).fill('from-traces')
+    await dialog.getByRole('button', { name: 'Add row' }).click()
+    await expect.poll(() => page.getByText('Added a row to dataset:from-traces (v1)').count()).toBe(1)
+    const row = JSON.parse(weft('get', 'dataset:from-traces@v1', '--project', projectDir).trim()) as Record<string, unknown>
+    expect(row).toMatchObject({ expected: 'On its way <img src="http://example.com/pixel.png">' })
+    // A deep link reopens the same span after a reload.
+    const url = page.url()
+    expect(url).toMatch(/#\/traces\/[0-9a-f]{32}\/[0-9a-f]{16}$/)
+    await page.reload()
+    await waitForReady(page)
+    await expect.poll(() => page.getByTestId('span-detail').locator('.span-title').textContent()).toContain('chat')
     await saveScreenshot(page, 'traces-live-trace')
     // `weft traces` reads the same database.
     expect(weft('traces', '--project', projectDir)).toContain('support-answer')

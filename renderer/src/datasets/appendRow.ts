@@ -16,15 +16,25 @@ export function newRowId(prefix = 'row'): string {
  * version it read (a concurrent save makes this fail rather than lose a row);
  * returns the new version number.
  */
-export async function appendDatasetRow(client: WorkbenchClient, dataset: string, row: Record<string, unknown>, message: string, idPrefix = 'row'): Promise<number> {
+export async function appendDatasetRow(
+  client: WorkbenchClient,
+  dataset: string,
+  row: Record<string, unknown>,
+  message: string,
+  options: { idPrefix?: string; create?: boolean } = {},
+): Promise<number> {
+  const idPrefix = options.idPrefix ?? 'row'
   let content = ''
   let baseVersion: string | null = null
-  try {
-    const current = await client.call('objects.get', { ref: `dataset:${dataset}` })
-    content = current.content
-    baseVersion = current.resolved.digest
-  } catch (error) {
-    if (!(error instanceof WeftError && error.code === 'NOT_FOUND')) throw error
+  // A new dataset has nothing to read (and saving with no base refuses to overwrite one that appeared meanwhile).
+  if (!options.create) {
+    try {
+      const current = await client.call('objects.get', { ref: `dataset:${dataset}` })
+      content = current.content
+      baseVersion = current.resolved.digest
+    } catch (error) {
+      if (!(error instanceof WeftError && error.code === 'NOT_FOUND')) throw error
+    }
   }
   const line = JSON.stringify({ id: newRowId(idPrefix), ...row })
   const next = content === '' || content.endsWith('\n') ? `${content}${line}\n` : `${content}\n${line}\n`

@@ -148,7 +148,7 @@ export async function savePromptVersion(client: WorkbenchClient, name: string, t
 
 /** Appends {id, ...variables, expected: output} to a dataset as a new version, guarded by the version read. */
 export async function addDatasetRow(client: WorkbenchClient, dataset: string, variables: Record<string, unknown>, output: string): Promise<number> {
-  return appendDatasetRow(client, dataset, { ...variables, expected: output }, 'Row added from the Playground', 'pg')
+  return appendDatasetRow(client, dataset, { ...variables, expected: output }, 'Row added from the Playground', { idPrefix: 'pg' })
 }
 
 /** Forgets everything (another project opened). */

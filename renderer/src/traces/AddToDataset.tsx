@@ -64,7 +64,7 @@ export function AddToDataset({ span, onClose }: { span: Span; onClose(): void })
     if (typeof row !== 'object' || row === null || Array.isArray(row)) return setProblem('Input fields must be a JSON object ({"question": "…"})')
     setBusy(true)
     try {
-      const n = await appendDatasetRow(client, name, { ...(row as Record<string, unknown>), expected, source_span: `${span.traceId}/${span.id}` }, `Row added from span ${span.name} (trace ${span.traceId})`, 'span')
+      const n = await appendDatasetRow(client, name, { ...(row as Record<string, unknown>), expected, source_span: `${span.traceId}/${span.id}` }, `Row added from span ${span.name} (trace ${span.traceId})`, { idPrefix: 'span', create: target === NEW && !datasets.includes(name) })
       useNotices.getState().push('info', `Added a row to dataset:${name} (v${n})`)
       onClose()
     } catch (error) {

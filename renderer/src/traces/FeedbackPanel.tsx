@@ -11,7 +11,8 @@ import { reportError } from '../ui/useNotices'
 type FeedbackItem = ResponseOf<'feedback.list'>['feedback'][number]
 
 function describe(item: FeedbackItem): string {
-  if (item.kind === 'thumbs') return item.value === 1 ? '👍' : '👎'
+  // Words, not emoji: a machine without an emoji font would show empty boxes.
+  if (item.kind === 'thumbs') return item.value === 1 ? 'Good' : 'Bad'
   if (item.kind === 'note') return item.note ?? ''
   return `${item.name}: ${String(item.value)}`
 }
@@ -63,11 +64,11 @@ export const FeedbackPanel = forwardRef<HTMLButtonElement, { traceId: string; sp
   return (
     <section className="feedback-panel" aria-label="Feedback" data-testid="feedback-panel">
       <div className="feedback-actions">
-        <button ref={firstButton} type="button" className="btn btn-small" aria-label="Thumbs up" onClick={() => void add({ traceId, spanId, kind: 'thumbs', value: 1 })}>
-          👍
+        <button ref={firstButton} type="button" className="btn btn-small feedback-up" aria-label="Thumbs up" onClick={() => void add({ traceId, spanId, kind: 'thumbs', value: 1 })}>
+          ▲ Good
         </button>
-        <button type="button" className="btn btn-small" aria-label="Thumbs down" onClick={() => void add({ traceId, spanId, kind: 'thumbs', value: -1 })}>
-          👎
+        <button type="button" className="btn btn-small feedback-down" aria-label="Thumbs down" onClick={() => void add({ traceId, spanId, kind: 'thumbs', value: -1 })}>
+          ▼ Bad
         </button>
         <form
           className="feedback-form"

@@ -58,8 +58,11 @@ export function TracesSection() {
         void refreshOpenTrace(client, ids)
       }, REFRESH_MS)
     })
+    // Feedback shows in the list's rows: refresh them (the live tail decides whether now or on resume).
+    const stopFeedback = client.on('feedback.changed', () => tracesArrived(client, 0))
     return () => {
       stop()
+      stopFeedback()
       if (timer) clearTimeout(timer)
     }
   }, [client, dir])

@@ -32,6 +32,17 @@ export function listRows(traces: readonly TraceSummary[], groupBySession: boolea
   return rows
 }
 
+/** A trace's feedback at a glance: ` · 2 good · 1 bad · correctness 0.75`. */
+export function feedbackText(feedback: TraceSummary['feedback'] | undefined): string {
+  if (!feedback || feedback.count === 0) return ''
+  const parts: string[] = []
+  if (feedback.up) parts.push(`${feedback.up} good`)
+  if (feedback.down) parts.push(`${feedback.down} bad`)
+  for (const [name, mean] of Object.entries(feedback.scores)) parts.push(`${name} ${Number.isInteger(mean) ? mean : mean.toFixed(2)}`)
+  if (parts.length === 0) parts.push(`${feedback.count} note${feedback.count === 1 ? '' : 's'}`)
+  return ` · ${parts.join(' · ')}`
+}
+
 /** Props of {@link TraceList}. */
 export interface TraceListProps {
   traces: readonly TraceSummary[]
@@ -109,6 +120,7 @@ export function TraceList({ traces, groupBySession, selectedId, onSelect, onEndR
                 {t.totalTokens ? ` · ${t.totalTokens} tok` : ''}
                 {t.costUsd ? ` · ${formatCost(t.costUsd)}` : ''}
                 {t.errorCount ? ` · ${t.errorCount} error${t.errorCount === 1 ? '' : 's'}` : ''}
+                {feedbackText(t.feedback)}
               </span>
             </button>
           )

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { EMPTY_FILTERS, isFiltered, parseAttributes, toQuery } from './traceQuery'
+import { feedbackText, listRows } from './TraceList'
 
 describe('trace list filters', () => {
   it('maps the filter bar onto a traces.list request', () => {
@@ -19,5 +20,13 @@ describe('trace list filters', () => {
     expect(isFiltered(EMPTY_FILTERS)).toBe(false)
     expect(isFiltered({ ...EMPTY_FILTERS, sort: 'cost' })).toBe(false)
     expect(isFiltered({ ...EMPTY_FILTERS, kind: 'llm' })).toBe(true)
+  })
+
+  it('summarises feedback and groups rows by session', () => {
+    expect(feedbackText({ count: 4, up: 2, down: 1, scores: { correctness: 0.75 } })).toBe(' · 2 good · 1 bad · correctness 0.75')
+    expect(feedbackText({ count: 1, up: 0, down: 0, scores: {} })).toBe(' · 1 note')
+    expect(feedbackText(undefined)).toBe('')
+    const t = (traceId: string, sessionId: string | null) => ({ traceId, sessionId }) as never
+    expect(listRows([t('a', 's1'), t('b', null), t('c', 's1')], true).map((r) => (r.type === 'session' ? `[${r.sessionId}:${r.count}]` : (r.trace as { traceId: string }).traceId))).toEqual(['[s1:2]', 'a', 'c', '[null:1]', 'b'])
   })
 })
