@@ -71,6 +71,13 @@ export function FilterBar({ filters, invalid, onChange, live, missed, onLive, gr
         <option value="error">error</option>
         <option value="running">running</option>
       </select>
+      <select aria-label="Feedback" value={filters.feedback} onChange={(e) => onChange({ feedback: e.target.value as TraceFilters['feedback'] })}>
+        <option value="">any feedback</option>
+        <option value="any">with feedback</option>
+        <option value="up">rated good</option>
+        <option value="down">rated bad</option>
+        <option value="none">no feedback</option>
+      </select>
       <select aria-label="Time range" value={filters.range} onChange={(e) => onChange({ range: e.target.value as TraceFilters['range'] })}>
         {Object.keys(RANGES).map((r) => (
           <option key={r} value={r}>

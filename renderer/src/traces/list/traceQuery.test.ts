@@ -4,9 +4,9 @@ import { feedbackText, listRows } from './TraceList'
 
 describe('trace list filters', () => {
   it('maps the filter bar onto a traces.list request', () => {
-    const result = toQuery({ ...EMPTY_FILTERS, name: ' answer ', status: 'error', range: '1h', text: 'refund', attributes: 'user.id=u7, beta=true, n=3', minLatencyMs: '500', sort: 'latency' }, 100, 10_000_000)
+    const result = toQuery({ ...EMPTY_FILTERS, name: ' answer ', status: 'error', feedback: 'down', range: '1h', text: 'refund', attributes: 'user.id=u7, beta=true, n=3', minLatencyMs: '500', sort: 'latency' }, 100, 10_000_000)
     expect(result).toEqual({
-      query: { limit: 100, sort: 'latency', order: 'desc', name: 'answer', status: 'error', fromMs: 10_000_000 - 3_600_000, text: 'refund', attributes: { 'user.id': 'u7', beta: true, n: 3 }, minLatencyMs: 500 },
+      query: { limit: 100, sort: 'latency', order: 'desc', name: 'answer', status: 'error', feedback: 'down', fromMs: 10_000_000 - 3_600_000, text: 'refund', attributes: { 'user.id': 'u7', beta: true, n: 3 }, minLatencyMs: 500 },
     })
   })
 

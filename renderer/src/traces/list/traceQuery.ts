@@ -23,13 +23,14 @@ export interface TraceFilters {
   attributes: string
   minLatencyMs: string
   minCostUsd: string
+  feedback: '' | 'any' | 'up' | 'down' | 'none'
   sort: (typeof SORTS)[number]
   order: 'desc' | 'asc'
 }
 
 /** No filter, newest first. */
 export const EMPTY_FILTERS: TraceFilters = {
-  name: '', kind: '', status: '', range: 'all', text: '', attributes: '', minLatencyMs: '', minCostUsd: '', sort: 'start', order: 'desc',
+  name: '', kind: '', status: '', range: 'all', text: '', attributes: '', minLatencyMs: '', minCostUsd: '', feedback: '', sort: 'start', order: 'desc',
 }
 
 type Query = RequestOf<'traces.list'>
@@ -54,6 +55,7 @@ export function toQuery(filters: TraceFilters, limit: number, now = Date.now()):
   if (filters.name.trim()) query.name = filters.name.trim()
   if (filters.kind) query.kind = filters.kind
   if (filters.status) query.status = filters.status
+  if (filters.feedback) query.feedback = filters.feedback
   const span = RANGES[filters.range]
   if (span !== null) query.fromMs = now - span
   if (filters.text.trim()) query.text = filters.text.trim()
