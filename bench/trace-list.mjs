@@ -17,7 +17,8 @@
  *   JS heap every 10 s (performance.memory with --enable-precise-memory-info,
  *   as sampled, and after a forced GC); start, max, end, and the slope of the
  *   post-GC heap over the second half (target ≤ 1 MB/min: bounded); DOM nodes
- *   at the end.
+ *   at the end. `npm run bench` runs 2 minutes of it (WEFT_BENCH_LIVE_MINUTES
+ *   to change that); run this file alone for the issue's 10.
  *
  * The spans (3-span traces: a root of varied name and kind, an LLM or
  * embedding call, a tool call that sometimes fails) are sent to a fresh
@@ -276,7 +277,7 @@ function slope(points) {
   return sxx ? points.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0) / sxx : NaN
 }
 const line = (label, value, unit, target, note) =>
-  `${label}: ${value.toFixed(unit === 'ms' ? 0 : 2)} ${unit}${target === undefined ? '' : ` (target ≤ ${target} ${unit}, ${(value / target).toFixed(2)}× ${value <= target ? 'ok' : 'OVER'})`}${note ? `  — ${note}` : ''}`
+  `${label}: ${value.toFixed(unit === 'ms' || unit === 'nodes' ? 0 : 2)} ${unit}${target === undefined ? '' : ` (target ≤ ${target} ${unit}, ${(value / target).toFixed(2)}× ${value <= target ? 'ok' : 'OVER'})`}${note ? `  — ${note}` : ''}`
 const figures = {}
 function report(label, value, unit, target, note) {
   console.log(line(label, value, unit, target, note))
