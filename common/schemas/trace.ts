@@ -39,8 +39,6 @@ export const TraceNodeSchema = z.object({
   endMs: z.number().nullable(),
   status: z.string(),
   error: z.object({ message: z.string(), type: z.string().optional(), stack: z.string().optional() }).nullable(),
-  inputsPreview: z.string().nullable(),
-  outputPreview: z.string().nullable(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   costUsd: z.number().nullable(),

@@ -123,8 +123,12 @@ function toNode(row: SpanRow): SpanNode {
   }
 }
 
-/** A tree node as it travels: no nesting (a 10,000-deep chain must survive JSON and IPC), its depth instead. */
-export type FlatSpanNode = Omit<SpanNode, 'children'> & { depth: number; childCount: number }
+/**
+ * A tree node as it travels: no nesting (a 10,000-deep chain must survive JSON
+ * and IPC), its depth instead; and no previews — the span detail loads the
+ * full payloads, and previews were most of a big trace's bytes.
+ */
+export type FlatSpanNode = Omit<SpanNode, 'children' | 'inputsPreview' | 'outputPreview'> & { depth: number; childCount: number }
 
 /** The tree in pre-order (parents before children, siblings by start), each node with its depth. */
 export function flattenTree(roots: readonly SpanNode[]): FlatSpanNode[] {
@@ -133,7 +137,7 @@ export function flattenTree(roots: readonly SpanNode[]): FlatSpanNode[] {
   for (let i = roots.length - 1; i >= 0; i--) stack.push({ node: roots[i]!, depth: 0 })
   while (stack.length > 0) {
     const { node, depth } = stack.pop()!
-    const { children, ...rest } = node
+    const { children, inputsPreview: _inputs, outputPreview: _output, ...rest } = node
     out.push({ ...rest, depth, childCount: children.length })
     for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, depth: depth + 1 })
   }

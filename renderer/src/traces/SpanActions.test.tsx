@@ -20,7 +20,7 @@ function client(): FakeClient {
   c.handle('traces.list', () => ({ traces: [], nextCursor: null }))
   c.handle('traces.get', () => ({
     trace: { traceId: 't1', rootSpanId: 's1', rootName: 'answer', rootKind: 'llm', startMs: T0, endMs: T0 + 100, latencyMs: 100, status: 'ok', spanCount: 1, errorCount: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0, sessionId: null, inputsPreview: null, outputPreview: null, feedback: { count: 0, up: 0, down: 0, scores: {} } },
-    spans: [{ id: 's1', parentId: null, name: 'answer', kind: 'llm', startMs: T0, endMs: T0 + 100, status: 'ok', error: null, inputsPreview: null, outputPreview: null, inputTokens: 0, outputTokens: 0, costUsd: null, subtreeLatencyMs: 100, subtreeTokens: 0, subtreeCostUsd: 0, subtreeErrorCount: 0, depth: 0, childCount: 0 }],
+    spans: [{ id: 's1', parentId: null, name: 'answer', kind: 'llm', startMs: T0, endMs: T0 + 100, status: 'ok', error: null, inputTokens: 0, outputTokens: 0, costUsd: null, subtreeLatencyMs: 100, subtreeTokens: 0, subtreeCostUsd: 0, subtreeErrorCount: 0, depth: 0, childCount: 0 }],
   }) as never)
   c.handle('spans.get', () => ({ span }))
   let stored: Array<Record<string, unknown>> = []

@@ -30,7 +30,7 @@ const summary = (traceId: string, rootName: string, extra: Partial<Summary> = {}
 })
 const node = (id: string, name: string, depth: number, extra: Partial<Node> = {}): Node => ({
   id, parentId: depth ? 'root' : null, name, kind: 'chain', startMs: 1_800_000_000_000, endMs: 1_800_000_001_200, status: 'ok', error: null,
-  inputsPreview: null, outputPreview: null, inputTokens: 0, outputTokens: 0, costUsd: null, subtreeLatencyMs: 1200, subtreeTokens: 42,
+  inputTokens: 0, outputTokens: 0, costUsd: null, subtreeLatencyMs: 1200, subtreeTokens: 42,
   subtreeCostUsd: 0, subtreeErrorCount: 0, depth, childCount: depth ? 0 : 1, ...extra,
 })
 

@@ -9,8 +9,8 @@ type Node = Trace['spans'][number]
 
 const T0 = 1_800_000_000_000
 const node = (id: string, parentId: string | null, depth: number, childCount: number, start: number, end: number | null, extra: Partial<Node> = {}): Node => ({
-  id, parentId, name: id, kind: 'chain', startMs: T0 + start, endMs: end === null ? null : T0 + end, status: 'ok', error: null, inputsPreview: null,
-  outputPreview: null, inputTokens: 0, outputTokens: 0, costUsd: null, subtreeLatencyMs: end === null ? null : end - start, subtreeTokens: 0,
+  id, parentId, name: id, kind: 'chain', startMs: T0 + start, endMs: end === null ? null : T0 + end, status: 'ok', error: null,
+  inputTokens: 0, outputTokens: 0, costUsd: null, subtreeLatencyMs: end === null ? null : end - start, subtreeTokens: 0,
   subtreeCostUsd: 0, subtreeErrorCount: 0, depth, childCount, ...extra,
 })
 
