@@ -65,6 +65,12 @@ describe('trace ingestion in web mode', () => {
     expect(server.ingestUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     session = await openSession(browser, { width: 1300, height: 820 })
     const page = session.page
+    // An alert() from span content would show up here.
+    const dialogs: string[] = []
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message())
+      void dialog.dismiss()
+    })
     await page.goto(server.loginUrl)
     await waitForReady(page)
     await page.getByTestId('section-traces').click()
@@ -80,7 +86,7 @@ describe('trace ingestion in web mode', () => {
       init()
       const chat = op(async (messages) => {
         currentSpan().addUsage('gpt-x', 12, 5)
-        return 'On its way <img src="http://example.com/pixel.png">'
+        return 'On its way <img src="http://example.com/pixel.png"><script>alert(1)</script>'
       }, { name: 'chat', kind: 'llm' })
       const lookup = op(async (order) => { throw new TypeError('order ' + order + ' not found') }, { name: 'lookup', kind: 'tool' })
       const answer = op(async (question) => {
@@ -107,8 +113,9 @@ describe('trace ingestion in web mode', () => {
     await expect.poll(() => page.getByTestId('span-detail').locator('.span-title').textContent()).toContain('chat')
     await expect.poll(() => page.getByTestId('span-usage').textContent()).toMatch(/gpt-x[\s\S]*12[\s\S]*5/)
     // Untrusted output is text: the <img> is shown, never created, and nothing was fetched (the session fails on any foreign request).
-    expect(await page.getByTestId('span-output').textContent()).toContain('<img src="http://example.com/pixel.png">')
-    expect(await page.getByTestId('span-detail').locator('img').count()).toBe(0)
+    expect(await page.getByTestId('span-output').textContent()).toContain('<img src="http://example.com/pixel.png"><script>alert(1)</script>')
+    expect(await page.getByTestId('span-detail').locator('img, script').count()).toBe(0)
+    expect(dialogs).toEqual([])
     // f gives feedback on the selected span.
     await page.getByTestId('span-tree').focus()
     await page.keyboard.press('f')
@@ -123,7 +130,7 @@ describe('trace ingestion in web mode', () => {
     await dialog.getByRole('button', { name: 'Add row' }).click()
     await expect.poll(() => page.getByText('Added a row to dataset:from-traces (v1)').count()).toBe(1)
     const row = JSON.parse(weft('get', 'dataset:from-traces@v1', '--project', projectDir).trim()) as Record<string, unknown>
-    expect(row).toMatchObject({ expected: 'On its way <img src="http://example.com/pixel.png">' })
+    expect(row).toMatchObject({ expected: 'On its way <img src="http://example.com/pixel.png"><script>alert(1)</script>' })
     // A deep link reopens the same span after a reload.
     const url = page.url()
     expect(url).toMatch(/#\/traces\/[0-9a-f]{32}\/[0-9a-f]{16}$/)
