@@ -115,7 +115,7 @@ export function TraceList({ traces, groupBySession, selectedId, onSelect, onEndR
             >
               <span className={`trace-status ${t.status}`} title={t.status} />
               <span className="trace-name">{t.rootName}</span>
-              <span className="trace-meta">
+              <span className="trace-meta" title={`${t.spanCount} spans${feedbackText(t.feedback)}`}>
                 {new Date(t.startMs).toLocaleTimeString()} · {formatDuration(t.latencyMs)} · {t.spanCount} spans
                 {t.totalTokens ? ` · ${t.totalTokens} tok` : ''}
                 {t.costUsd ? ` · ${formatCost(t.costUsd)}` : ''}
