@@ -284,7 +284,7 @@ function slope(points) {
   const sxx = points.reduce((s, p) => s + (p[0] - mx) ** 2, 0)
   return sxx ? points.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0) / sxx : NaN
 }
-const line = (label, value, unit, target, note) =>
+const line = (label, raw, unit, target, note, value = Math.abs(raw) < 5e-3 ? 0 : raw) =>
   `${label}: ${value.toFixed(unit === 'ms' || unit === 'nodes' ? 0 : 2)} ${unit}${target === undefined ? '' : ` (target ≤ ${target} ${unit}, ${(value / target).toFixed(2)}× ${value <= target ? 'ok' : 'OVER'})`}${note ? `  — ${note}` : ''}`
 const figures = {}
 function report(label, value, unit, target, note) {
