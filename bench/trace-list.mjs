@@ -91,7 +91,7 @@ function makeTrace(t, startMs, prefix = 'b') {
   return [
     {
       id: spanId(0), traceId, parentId: null, name, kind, startMs, endMs: startMs + latency, status: 'ok', error: null,
-      inputs: { question }, output: `answer for ${t}`, attributes: { 'user.id': `u${t % 100}`, 'service.name': 'bench', env: t % 3 ? 'prod' : 'staging' },
+      inputs: { question }, output: `answer for ${t}`, attributes: { 'user.id': `u${t % 100}`, 'customer.id': `c${t % 20_000}`, 'service.name': 'bench', env: t % 3 ? 'prod' : 'staging' },
     },
     {
       id: spanId(1), traceId, parentId: spanId(0), name: embed ? 'embed' : 'chat', kind: embed ? 'embedding' : 'llm', startMs: startMs + 2, endMs: startMs + latency - 5, status: 'ok', error: null,
@@ -302,6 +302,8 @@ const FILTERS = [
   { label: `text, rare word "${RARE}"`, control: { role: 'textbox', label: 'Search text' }, value: RARE, clear: '', query: { text: RARE } },
   { label: `text, common word "${TOPICS[0]}"`, control: { role: 'textbox', label: 'Search text' }, value: TOPICS[0], clear: '', query: { text: TOPICS[0] } },
   { label: 'attribute user.id=u42', control: { role: 'textbox', label: 'Attributes' }, value: 'user.id=u42', clear: '', query: { attributes: { 'user.id': 'u42' } } },
+  // A rare value: few matches anywhere, so the first page cannot stop early.
+  { label: 'attribute customer.id=c17 (1 trace in 20,000)', control: { role: 'textbox', label: 'Attributes' }, value: 'customer.id=c17', clear: '', query: { attributes: { 'customer.id': 'c17' } } },
   { label: 'min latency 3500 ms', control: { role: 'textbox', label: 'Min latency (ms)' }, value: '3500', clear: '', query: { minLatencyMs: 3500 } },
   { label: 'sort by latency', control: { role: 'combobox', label: 'Sort by' }, value: 'latency', clear: 'start', query: { sort: 'latency' } },
 ]
