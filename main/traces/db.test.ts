@@ -354,3 +354,37 @@ describe('migration 3 (text index)', () => {
     expect(db.listTraces({ text: 'refund', limit: 10 }).traces.map((t) => t.traceId).sort()).toEqual(['t1', 't2'])
   })
 })
+
+describe('attribute filter', () => {
+  const ids = (attributes: Record<string, string | number | boolean>) => db.listTraces({ attributes, limit: 100 }).traces.map((t) => t.traceId).sort()
+
+  it('finds root-span attribute values before and after indexing, typed, and follows a root that changes', () => {
+    db.insertSpans([
+      span({ id: 'a', traceId: 'ta', attributes: { 'user.id': 'u1', beta: true, n: 3, nested: { x: 1 } } }),
+      span({ id: 'b', traceId: 'tb', attributes: { 'user.id': 'u2', beta: false, n: 4 } }),
+      span({ id: 'c', traceId: 'tb', parentId: 'b', attributes: { 'user.id': 'u1' } }),
+    ])
+    const check = () => {
+      expect(ids({ 'user.id': 'u1' })).toEqual(['ta'])
+      expect(ids({ beta: true })).toEqual(['ta'])
+      expect(ids({ beta: false, n: 4 })).toEqual(['tb'])
+      expect(ids({ n: 3 })).toEqual(['ta'])
+      expect(ids({ 'user.id': 'nobody' })).toEqual([])
+    }
+    check()
+    while (db.indexText(100) > 0);
+    check()
+    // A new, earlier root for tb names the trace now: its attributes are what the filter sees.
+    db.insertSpans([span({ id: 'r', traceId: 'tb', startMs: 500, attributes: { 'user.id': 'u9' } })])
+    expect(ids({ 'user.id': 'u9' })).toEqual(['tb'])
+    while (db.indexText(100) > 0);
+    expect(ids({ 'user.id': 'u9' })).toEqual(['tb'])
+    expect(ids({ 'user.id': 'u2' })).toEqual([])
+  })
+
+  it('scans in list order when a value is very common', () => {
+    db.insertSpans(Array.from({ length: 5200 }, (_, i) => span({ id: `s${i}`, traceId: `t${i}`, startMs: 1000 + i, attributes: { env: 'prod' } })))
+    while (db.indexText(2000) > 0);
+    expect(db.listTraces({ attributes: { env: 'prod' }, limit: 3 }).traces.map((t) => t.traceId)).toEqual(['t5199', 't5198', 't5197'])
+  })
+})

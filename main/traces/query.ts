@@ -7,7 +7,7 @@ import type { z } from 'zod'
 import { WeftError } from '../../common/errors'
 import type { TraceQuerySchema } from '../../common/schemas/trace'
 import { feedbackFilterSql, NO_FEEDBACK, summarizeFeedback, type FeedbackSummary } from './feedback'
-import { textFilter } from './search'
+import { attributeFilter, textFilter } from './search'
 
 /** One row of the trace list. */
 export interface TraceSummary {
@@ -81,10 +81,9 @@ export function listTraces(db: Database.Database, q: TraceQuery): { traces: Trac
   }
   if (q.feedback) where.push(feedbackFilterSql(q.feedback))
   Object.entries(q.attributes ?? {}).forEach(([key, value], i) => {
-    // JSON paths quote the key so dots in OpenTelemetry names ("gen_ai.system") are not path steps.
-    where.push(`EXISTS (SELECT 1 FROM spans s WHERE s.trace_seq = traces.seq AND s.id = traces.root_span_id AND json_extract(s.attributes, @attrPath${i}) = @attrValue${i})`)
-    params[`attrPath${i}`] = `$."${key.replace(/["\\]/g, (c) => `\\${c}`)}"`
-    params[`attrValue${i}`] = typeof value === 'boolean' ? Number(value) : value
+    const filter = attributeFilter(db, key, value, i)
+    where.push(filter.sql)
+    Object.assign(params, filter.params)
   })
   const column = SORT_COLUMNS[q.sort ?? 'start']
   const desc = (q.order ?? 'desc') === 'desc'

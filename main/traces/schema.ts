@@ -84,6 +84,12 @@ export const MIGRATIONS: string[] = [
    CREATE UNIQUE INDEX traces_by_seq ON traces (seq);
    CREATE INDEX traces_text_pending ON traces (seq) WHERE text_state > 0;
    CREATE VIRTUAL TABLE traces_text USING fts5(body, content='', contentless_delete=1, tokenize='trigram');`,
+  // The root span's scalar attributes per trace, for the attribute filter: a
+  // rare value would otherwise mean json_extract over every trace. Filled by
+  // the same background indexer as the text index (same text_state).
+  `CREATE TABLE trace_attributes (key TEXT NOT NULL, value, seq INTEGER NOT NULL);
+   CREATE INDEX trace_attributes_lookup ON trace_attributes (key, value, seq);
+   CREATE INDEX trace_attributes_by_seq ON trace_attributes (seq);`,
 ]
 
 /** Opens and migrates a trace database; a damaged file is set aside so recording can continue. */

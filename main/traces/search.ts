@@ -17,9 +17,16 @@ const cache = new WeakMap<Database.Database, Statements>()
 
 function statements(db: Database.Database) {
   return {
-    pending: db.prepare<[number], { seq: number; trace_id: string; text_state: number; root_name: string; inputs_preview: string | null; output_preview: string | null }>(
-      'SELECT seq, trace_id, text_state, root_name, inputs_preview, output_preview FROM traces WHERE text_state > 0 ORDER BY seq LIMIT ?',
+    pending: db.prepare<[number], { seq: number; trace_id: string; text_state: number; root_name: string; inputs_preview: string | null; output_preview: string | null; root_span_id: string | null }>(
+      'SELECT seq, trace_id, text_state, root_name, inputs_preview, output_preview, root_span_id FROM traces WHERE text_state > 0 ORDER BY seq LIMIT ?',
     ),
+    removeAttributes: db.prepare('DELETE FROM trace_attributes WHERE seq = ?'),
+    // Scalars only (the filter compares with one value); json_each gives SQL values: true/false as 1/0, as json_extract does.
+    addAttributes: db.prepare(`INSERT INTO trace_attributes (key, value, seq)
+      SELECT j.key, j.value, s.trace_seq FROM spans s, json_each(s.attributes) j
+      WHERE s.trace_seq = @seq AND s.id = @id AND j.type NOT IN ('object', 'array', 'null') AND length(j.key) <= 200
+        AND (j.type != 'text' OR length(j.value) <= 1000)`),
+    attributeMatches: db.prepare<[string, unknown, number], { seq: number }>('SELECT seq FROM trace_attributes WHERE key = ? AND value = ? LIMIT ?'),
     remove: db.prepare('DELETE FROM traces_text WHERE rowid = ?'),
     add: db.prepare('INSERT INTO traces_text (rowid, body) VALUES (?, ?)'),
     done: db.prepare('UPDATE traces SET text_state = 0 WHERE trace_id = ?'),
@@ -40,8 +47,12 @@ export function indexTraceText(db: Database.Database, limit: number): number {
   return db.transaction(() => {
     const rows = s.pending.all(limit)
     for (const row of rows) {
-      if (row.text_state === 2) s.remove.run(row.seq)
+      if (row.text_state === 2) {
+        s.remove.run(row.seq)
+        s.removeAttributes.run(row.seq)
+      }
       s.add.run(row.seq, [row.root_name, row.inputs_preview ?? '', row.output_preview ?? ''].join('\n'))
+      if (row.root_span_id) s.addAttributes.run({ seq: row.seq, id: row.root_span_id })
       s.done.run(row.trace_id)
     }
     return rows.length
@@ -76,6 +87,28 @@ export function textFilter(db: Database.Database, text: string): { sql: string; 
     sql: `trace_id IN (
       SELECT trace_id FROM traces WHERE seq IN (SELECT value FROM json_each(@textSeqs)) AND text_state = 0 AND ${SCAN}
       UNION ALL SELECT trace_id FROM traces WHERE text_state > 0 AND ${SCAN})`,
+    params,
+  }
+}
+
+/**
+ * The WHERE clause for "the root span's attribute `key` equals `value`":
+ * looked up in the attribute index (plus a scan of traces not indexed yet),
+ * or, for a value so common the lookup would list thousands of traces, a scan
+ * in list order that fills a page quickly.
+ */
+export function attributeFilter(db: Database.Database, key: string, value: string | number | boolean, i: number): { sql: string; params: Record<string, unknown> } {
+  const sqlValue = typeof value === 'boolean' ? Number(value) : value
+  // JSON paths quote the key so dots in OpenTelemetry names ("gen_ai.system") are not path steps.
+  const params: Record<string, unknown> = { [`attrPath${i}`]: `$."${key.replace(/["\\]/g, (c) => `\\${c}`)}"`, [`attrValue${i}`]: sqlValue }
+  const scan = `EXISTS (SELECT 1 FROM spans s WHERE s.trace_seq = traces.seq AND s.id = traces.root_span_id AND json_extract(s.attributes, @attrPath${i}) = @attrValue${i})`
+  const matches = prepared(db).attributeMatches.all(key, sqlValue, MAX_INDEXED_MATCHES + 1)
+  if (matches.length > MAX_INDEXED_MATCHES) return { sql: scan, params }
+  params[`attrSeqs${i}`] = JSON.stringify(matches.map((m) => m.seq))
+  return {
+    sql: `trace_id IN (
+      SELECT trace_id FROM traces WHERE seq IN (SELECT value FROM json_each(@attrSeqs${i})) AND text_state = 0
+      UNION ALL SELECT trace_id FROM traces WHERE text_state > 0 AND ${scan})`,
     params,
   }
 }
