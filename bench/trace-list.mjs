@@ -29,13 +29,14 @@
  * bench/results/figures.json (bench/report.ts's shape).
  */
 /* global window, document, requestAnimationFrame, MutationObserver -- the page.evaluate callbacks run in Chromium */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { chromium } from 'playwright-core'
+import { apiCaller, ingestSender, startWeftServe } from './lib/weftServe.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']))
@@ -108,46 +109,6 @@ function makeTrace(t, startMs, prefix = 'b') {
 const traceStart = (t) => (t >= TRACES - RECENT ? NOW - 45 * 60_000 + (t - (TRACES - RECENT)) * 60_000 : BULK_END - (TRACES - RECENT - t) * BULK_STEP)
 
 // ── server and API ──────────────────────────────────────────────────────────
-
-function startServer() {
-  const child = spawn(process.execPath, [weftBin, 'serve', '--port', '0', '--project', project], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  return new Promise((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`weft serve printed no URLs:\n${out}`)), 30_000)
-    const onData = (chunk) => {
-      out += chunk
-      const web = /Weft is running at (http:\/\/\S+)/.exec(out)
-      const ingest = /Receiving traces at (http:\/\/\S+)/.exec(out)
-      if (web && ingest) {
-        clearTimeout(timer)
-        resolve({ url: web[1], ingestUrl: ingest[1], stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once('exit', done), child.kill('SIGTERM')))) })
-      }
-    }
-    child.stdout.setEncoding('utf8').on('data', onData)
-    child.stderr.setEncoding('utf8').on('data', (c) => (out += c))
-    child.once('exit', (code) => reject(new Error(`weft serve exited with ${code}:\n${out}`)))
-  })
-}
-
-function apiCaller(server) {
-  const web = new URL(server.url)
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${web.searchParams.get('token')}` }
-  return async (name, request) => {
-    const reply = await (await fetch(new URL(`/api/call/${name}`, web.origin), { method: 'POST', headers, body: JSON.stringify(request) })).json()
-    if (!reply.ok) throw new Error(`${name}: ${JSON.stringify(reply)}`)
-    return reply.result
-  }
-}
-
-function ingestSender(server) {
-  const token = execFileSync(process.execPath, [weftBin, 'token', '--quiet', '--project', project], { env, encoding: 'utf8' }).trim()
-  const url = new URL('/weft/v1/spans', server.ingestUrl)
-  return async (spans) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ spans }) })
-    if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`)
-    await response.arrayBuffer()
-  }
-}
 
 /** Sends SPANS spans in batches of 5,000, two requests in flight; resolves with spans/s. */
 async function fill(send) {
@@ -314,9 +275,9 @@ let sender = null
 try {
   if (!fs.existsSync(path.join(root, 'out/renderer/index.html'))) throw new Error('build first: npm run build')
   execFileSync(process.execPath, [weftBin, 'init', project], { env, stdio: 'ignore' })
-  server = await startServer()
+  server = await startWeftServe({ weftBin, project, cwd: root, env })
   const call = apiCaller(server)
-  const send = ingestSender(server)
+  const send = ingestSender(server, { weftBin, project, env })
   const fillRate = await fill(send)
   const indexMs = await waitForIndex()
   const stats = await call('traces.list', { limit: 1 })

@@ -23,12 +23,13 @@
  * window. Figures merge into bench/results/figures.json (bench/report.ts's shape).
  */
 /* global document, requestAnimationFrame, KeyboardEvent -- the page.evaluate callbacks run in Chromium */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import { ingestSender, startWeftServe } from './lib/weftServe.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']))
@@ -84,30 +85,9 @@ function makeTrace(count) {
   return spans
 }
 
-function startServer() {
-  const child = spawn(process.execPath, [weftBin, 'serve', '--port', '0', '--project', project], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  return new Promise((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`weft serve printed no URLs:\n${out}`)), 30_000)
-    const onData = (chunk) => {
-      out += chunk
-      const web = /Weft is running at (http:\/\/\S+)/.exec(out)
-      const ingest = /Receiving traces at (http:\/\/\S+)/.exec(out)
-      if (web && ingest) {
-        clearTimeout(timer)
-        resolve({ url: web[1], ingestUrl: ingest[1], stop: () => new Promise((done) => (child.once('exit', done), child.kill('SIGTERM'))) })
-      }
-    }
-    child.stdout.setEncoding('utf8').on('data', onData)
-    child.stderr.setEncoding('utf8').on('data', (c) => (out += c))
-  })
-}
-
 /** Sends the trace through the ingest endpoint, then waits until the workbench lists it whole. */
 async function ingest(server, spans) {
-  const token = execFileSync(process.execPath, [weftBin, 'token', '--quiet', '--project', project], { env, encoding: 'utf8' }).trim()
-  const response = await fetch(new URL('/weft/v1/spans', server.ingestUrl), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ spans }) })
-  if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`)
+  await ingestSender(server, { weftBin, project, env })(spans)
   const web = new URL(server.url)
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${web.searchParams.get('token')}` }
   for (let tries = 0; tries < 100; tries++) {
@@ -246,7 +226,7 @@ let harnessRoot = null
 try {
   if (!fs.existsSync(path.join(root, 'out/renderer/index.html'))) throw new Error('build first: npm run build')
   execFileSync(process.execPath, [weftBin, 'init', project], { env, stdio: 'ignore' })
-  server = await startServer()
+  server = await startWeftServe({ weftBin, project, cwd: root, env })
   const spans = makeTrace(SPANS)
   const summary = await ingest(server, spans)
   if (HARNESS) {
