@@ -1,0 +1,67 @@
+/**
+ * The shape every scorer has (issue 8): metadata the app can list without
+ * running anything, a zod schema for its parameters (checked when an
+ * evaluation definition is read, so a bad one fails before any call), and a
+ * small async function from one row's result to `{ score, pass?, reason? }`.
+ */
+import type { z } from 'zod'
+
+/** What a scorer judges: the whole system's answer, one step (span) of its trace, or the path of steps. */
+export type ScorerLevel = 'system' | 'step' | 'trajectory'
+
+/** What the app shows about a scorer (safe to send to the renderer). */
+export interface ScorerMeta {
+  /** The `type` in an evaluation definition, e.g. `contains`. */
+  type: string
+  label: string
+  description: string
+  level: ScorerLevel
+  /** `boolean` scores are 0 or 1 and always carry `pass`. */
+  valueType: 'boolean' | 'number'
+  /** Calls a model (costs money, needs a key). */
+  needsLlm: boolean
+}
+
+/** One step of a row's trace, as scorers see it (pre-order, like `traces.get`). */
+export interface ScoredSpan {
+  id: string
+  parentId: string | null
+  name: string
+  kind: string
+  status: string
+  startMs: number
+  endMs: number | null
+  inputs?: unknown
+  output?: unknown
+  attributes: Record<string, unknown>
+}
+
+/** What a scorer sees of one row's run. */
+export interface ScoreInput {
+  /** The target's output. */
+  output: unknown
+  /** The dataset row (all its columns). */
+  row: Record<string, unknown>
+  /** The expected answer the definition mapped for this scorer (often `row.expected`). */
+  expected?: unknown
+  latencyMs?: number
+  costUsd?: number | null
+  /** The row's trace, when the target was traced (step and trajectory scorers need it). */
+  spans?: readonly ScoredSpan[]
+}
+
+/** A scorer's verdict on one row. */
+export interface ScoreResult {
+  /** 0..1 for most scorers; booleans as 0 or 1. */
+  score: number
+  pass?: boolean
+  /** Why, in a sentence a person reads in the results table. */
+  reason?: string
+}
+
+/** A scorer: metadata, parameter schema, and the function. */
+export interface Scorer<P = unknown> {
+  meta: ScorerMeta
+  params: z.ZodType<P>
+  score(input: ScoreInput, params: P, context: { signal?: AbortSignal }): Promise<ScoreResult>
+}
