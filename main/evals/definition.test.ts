@@ -1,0 +1,62 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { WeftError } from '../../common/errors'
+import { packageRoot } from '../paths'
+import { parseEvaluation, parseThreshold } from './definition'
+import type { Scorer } from './scorers/types'
+
+const fake = (type: string, params: z.ZodType): Scorer => ({
+  meta: { type, label: type, description: '', level: 'system', valueType: 'boolean', needsLlm: false },
+  params,
+  score: async () => ({ score: 1, pass: true }),
+})
+const registry: Record<string, Scorer> = {
+  'json-field-equals': fake('json-field-equals', z.object({ field: z.string(), expected: z.unknown() }).strict()),
+  'latency-max': fake('latency-max', z.object({ ms: z.number().positive() }).strict()),
+  contains: fake('contains', z.object({ values: z.array(z.string()).min(1) }).strict()),
+}
+const lookup = (type: string) => registry[type]
+
+function failure(text: string): WeftError {
+  try {
+    parseEvaluation(text, 'evals/x.yaml', lookup)
+  } catch (error) {
+    return error as WeftError
+  }
+  throw new Error('expected the definition to be refused')
+}
+
+describe('evaluation definitions', () => {
+  it("reads the sample project's regression evaluation", () => {
+    const text = fs.readFileSync(path.join(packageRoot(), 'resources', 'sample-project', 'evals', 'regression.yaml'), 'utf8')
+    const definition = parseEvaluation(text, 'evals/regression.yaml', lookup)
+    expect(definition).toMatchObject({ dataset: 'dataset:tickets@latest', target: { prompt: 'prompt:classify-ticket@latest', model: 'model:fast' }, trials: 1, concurrency: 4, thresholds: { category: 0.9 } })
+    expect(definition.scorers.map((s) => s.id)).toEqual(['category', 'latency'])
+  })
+
+  it('takes an HTTP endpoint as the target, with defaults', () => {
+    const d = parseEvaluation('dataset: tickets\ntarget:\n  http:\n    url: http://127.0.0.1:8080/answer\nscorers:\n  - {id: ok, type: contains, params: {values: [yes]}}\n', 'evals/x.yaml', lookup)
+    expect(d.target).toEqual({ http: { url: 'http://127.0.0.1:8080/answer', method: 'POST', headers: {}, timeoutMs: 60_000 } })
+  })
+
+  it('refuses an unknown scorer, bad scorer parameters, duplicate ids and thresholds naming no scorer — with the field', () => {
+    const base = 'dataset: tickets\ntarget: {prompt: summarize, model: fast}\n'
+    expect(failure(`${base}scorers:\n  - {id: a, type: nope}\n`).message).toBe('evals/x.yaml: scorers.0.type: unknown scorer type "nope"')
+    expect(failure(`${base}scorers:\n  - {id: a, type: latency-max, params: {ms: -1}}\n`).issues?.[0]?.path).toBe('scorers.0.params.ms')
+    expect(failure(`${base}scorers:\n  - {id: a, type: latency-max, params: {ms: 5}}\n  - {id: a, type: latency-max, params: {ms: 5}}\n`).message).toMatch(/scorers\.1\.id: "a" is used twice/)
+    expect(failure(`${base}scorers:\n  - {id: a, type: latency-max, params: {ms: 5}}\nthresholds: {b: 0.9}\n`).message).toMatch(/thresholds\.b: no scorer has the id "b"/)
+    const yaml = failure(`${base}scorers:\n  - {id: a, type: latency-max, params: {ms: 5}}\ntrials: many\n`)
+    expect(yaml.issues?.[0]).toMatchObject({ path: 'trials', line: 5 })
+    expect(failure('dataset: tickets\ntarget: {model: fast}\nscorers: []\n').issues?.map((i) => i.path)).toEqual(expect.arrayContaining(['target', 'scorers']))
+  })
+
+  it('parses command-line thresholds', () => {
+    expect(parseThreshold('category>=0.9', ['category'])).toEqual({ scorer: 'category', min: 0.9 })
+    expect(parseThreshold(' overall >= 1 ', ['category'])).toEqual({ scorer: 'overall', min: 1 })
+    expect(() => parseThreshold('category > 0.9', ['category'])).toThrow(/scorer>=fraction/)
+    expect(() => parseThreshold('tone>=0.5', ['category'])).toThrow(/not a scorer of this evaluation/)
+    expect(() => parseThreshold('category>=1.5', ['category'])).toThrow(/scorer>=fraction/)
+  })
+})
