@@ -37,7 +37,7 @@ function resolveValue(value: unknown, row: Record<string, unknown>): unknown {
 
 function resolveString(text: string, row: Record<string, unknown>): unknown {
   const whole = WHOLE.exec(text)
-  if (whole) return lookup(row, whole[1])
+  if (whole?.[1] !== undefined) return lookup(row, whole[1])
   return text.replace(EMBEDDED, (_match, path: string) => asText(lookup(row, path)))
 }
 

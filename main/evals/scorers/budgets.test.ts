@@ -16,8 +16,8 @@ describe('latency-max', () => {
   it.each([[{}], [{ ms: 0 }], [{ ms: -5 }], [{ ms: '500' }]])('refuses bad params %j', (raw) => {
     const parsed = latencyMax.params.safeParse(raw)
     expect(parsed.success).toBe(false)
-    expect(parsed.error!.issues[0].path).toEqual(['ms'])
-    expect(parsed.error!.issues[0].message).toContain('ms must')
+    expect(parsed.error!.issues[0]!.path).toEqual(['ms'])
+    expect(parsed.error!.issues[0]!.message).toContain('ms must')
   })
 })
 
@@ -36,7 +36,7 @@ describe('cost-max', () => {
   it.each([[{}], [{ usd: -0.01 }], [{ usd: '1' }]])('refuses bad params %j', (raw) => {
     const parsed = costMax.params.safeParse(raw)
     expect(parsed.success).toBe(false)
-    expect(parsed.error!.issues[0].path).toEqual(['usd'])
-    expect(parsed.error!.issues[0].message).toContain('usd must')
+    expect(parsed.error!.issues[0]!.path).toEqual(['usd'])
+    expect(parsed.error!.issues[0]!.message).toContain('usd must')
   })
 })

@@ -42,7 +42,7 @@ describe('contains', () => {
   ])('refuses bad params %j', (raw, field) => {
     const parsed = contains.params.safeParse(raw)
     expect(parsed.success).toBe(false)
-    const issue = parsed.error!.issues[0]
+    const issue = parsed.error!.issues[0]!
     expect(issue.path[0]).toBe(field)
     expect(issue.message).toContain(field)
   })

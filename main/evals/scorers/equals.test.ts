@@ -33,7 +33,7 @@ describe('equals', () => {
   ])('refuses bad params %j', (raw, field) => {
     const parsed = equals.params.safeParse(raw)
     expect(parsed.success).toBe(false)
-    const issue = parsed.error!.issues[0]
+    const issue = parsed.error!.issues[0]!
     if (field) {
       expect(issue.path).toEqual([field])
       expect(issue.message).toContain(field)

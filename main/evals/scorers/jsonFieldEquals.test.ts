@@ -49,7 +49,7 @@ describe('json-field-equals', () => {
   ])('refuses bad params %j', (raw, field) => {
     const parsed = jsonFieldEquals.params.safeParse(raw)
     expect(parsed.success).toBe(false)
-    const issue = parsed.error!.issues[0]
+    const issue = parsed.error!.issues[0]!
     expect(issue.path).toEqual([field])
     expect(issue.message).toContain(field)
   })

@@ -53,7 +53,7 @@ describe('json-schema', () => {
   ])('refuses bad params %j', (raw, field, message) => {
     const parsed = jsonSchema.params.safeParse(raw)
     expect(parsed.success).toBe(false)
-    const issue = parsed.error!.issues[0]
+    const issue = parsed.error!.issues[0]!
     expect(issue.path).toEqual([field])
     expect(issue.message).toContain(message)
   })

@@ -23,6 +23,6 @@ describe('json-valid', () => {
   it('refuses params it does not know', () => {
     const parsed = jsonValid.params.safeParse({ strict: true })
     expect(parsed.success).toBe(false)
-    expect(parsed.error!.issues[0].message).toContain('strict')
+    expect(parsed.error!.issues[0]!.message).toContain('strict')
   })
 })

@@ -56,7 +56,7 @@ describe('levenshtein scorer', () => {
   ])('refuses bad params %j', (raw, field) => {
     const parsed = levenshtein.params.safeParse(raw)
     expect(parsed.success).toBe(false)
-    const issue = parsed.error!.issues[0]
+    const issue = parsed.error!.issues[0]!
     expect(issue.path).toEqual([field])
     expect(issue.message).toContain(field)
   })

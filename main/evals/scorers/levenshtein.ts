@@ -30,12 +30,13 @@ export function levenshteinDistance(a: string, b: string): number {
   for (let i = 1; i <= source.length; i++) {
     current[0] = i
     for (let j = 1; j <= target.length; j++) {
-      const substitution = previous[j - 1] + (source[i - 1] === target[j - 1] ? 0 : 1)
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution)
+      // Indices stay within both rows, whose lengths are target.length + 1.
+      const substitution = previous[j - 1]! + (source[i - 1] === target[j - 1] ? 0 : 1)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution)
     }
     ;[previous, current] = [current, previous]
   }
-  return previous[target.length]
+  return previous[target.length]!
 }
 
 /** 1 - distance / max(length), in code points; two empty strings are identical (1). */

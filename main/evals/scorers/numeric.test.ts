@@ -40,7 +40,7 @@ describe('numeric', () => {
   ])('refuses bad params %j', (raw, field) => {
     const parsed = numeric.params.safeParse(raw)
     expect(parsed.success).toBe(false)
-    const issue = parsed.error!.issues[0]
+    const issue = parsed.error!.issues[0]!
     expect(issue.path).toEqual([field])
     expect(issue.message).toContain(field)
   })

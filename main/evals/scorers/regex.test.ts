@@ -33,7 +33,7 @@ describe('regex', () => {
   ])('refuses bad params %j', (raw, field, message) => {
     const parsed = regex.params.safeParse(raw)
     expect(parsed.success).toBe(false)
-    const issue = parsed.error!.issues[0]
+    const issue = parsed.error!.issues[0]!
     expect(issue.path).toEqual([field])
     expect(issue.message).toContain(message)
   })

@@ -34,7 +34,7 @@ describe('starts-with', () => {
   ])('refuses bad params %j', (raw, field) => {
     const parsed = startsWith.params.safeParse(raw)
     expect(parsed.success).toBe(false)
-    const issue = parsed.error!.issues[0]
+    const issue = parsed.error!.issues[0]!
     expect(issue.path).toEqual([field])
     expect(issue.message).toContain(field)
   })
