@@ -40,6 +40,14 @@ describe('json-schema', () => {
     expect(many.reason!.split('; ')).toHaveLength(2)
   })
 
+  it('keeps two different schemas with the same $id apart', async () => {
+    const a = { $id: 'https://example.com/answer', type: 'string' }
+    const b = { $id: 'https://example.com/answer', type: 'number' }
+    expect((await run('"x"', { schema: a })).pass).toBe(true)
+    expect((await run('"x"', { schema: b })).pass).toBe(false)
+    expect((await run('3', { schema: b })).pass).toBe(true)
+  })
+
   it('accepts schemas with unknown keywords', () => {
     expect(jsonSchema.params.safeParse({ schema: { type: 'string', 'x-ui': 'wide' } }).success).toBe(true)
   })

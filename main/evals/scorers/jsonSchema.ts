@@ -4,9 +4,6 @@ import { z } from 'zod'
 import { parseOutput, verdict } from './shared'
 import type { Scorer } from './types'
 
-// strict: false so schemas written for other tools (with extra keywords) still work.
-const ajv = new Ajv({ allErrors: true, strict: false })
-
 // Every row of a run scores against the same schema: compile it once.
 const validators = new Map<string, ValidateFunction>()
 
@@ -14,7 +11,10 @@ function validatorFor(schema: object | boolean): ValidateFunction {
   const key = JSON.stringify(schema)
   let validate = validators.get(key)
   if (!validate) {
-    validate = ajv.compile(schema)
+    // One Ajv per schema: two definitions may reuse a `$id`, which one shared
+    // instance refuses. strict: false so schemas written for other tools
+    // (with extra keywords) still work.
+    validate = new Ajv({ allErrors: true, strict: false }).compile(schema)
     validators.set(key, validate)
   }
   return validate
