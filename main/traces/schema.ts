@@ -90,6 +90,17 @@ export const MIGRATIONS: string[] = [
   `CREATE TABLE trace_attributes (key TEXT NOT NULL, value, seq INTEGER NOT NULL);
    CREATE INDEX trace_attributes_lookup ON trace_attributes (key, value, seq);
    CREATE INDEX trace_attributes_by_seq ON trace_attributes (seq);`,
+  // Evaluation runs (issue 8): what was run with which pinned versions, and one
+  // row per dataset row × trial, written as each finishes so a killed run
+  // resumes with exactly the rows that are missing.
+  `CREATE TABLE eval_runs (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, definition TEXT NOT NULL, pinned TEXT NOT NULL, git_commit TEXT,
+     status TEXT NOT NULL, started_ms REAL NOT NULL, ended_ms REAL, total INTEGER NOT NULL, summary TEXT);
+   CREATE INDEX eval_runs_by_name ON eval_runs (name, started_ms DESC);
+   CREATE TABLE eval_rows (
+     run_id TEXT NOT NULL, row_id TEXT NOT NULL, trial INTEGER NOT NULL, output TEXT, error TEXT,
+     latency_ms REAL, tokens INTEGER NOT NULL, cost_usd REAL, scores TEXT NOT NULL,
+     PRIMARY KEY (run_id, row_id, trial));`,
 ]
 
 /** Opens and migrates a trace database; a damaged file is set aside so recording can continue. */
