@@ -22,6 +22,7 @@ import {
 } from './schemas/store'
 import { ObjectDiffSchema } from './schemas/diff'
 import { RunResultSchema } from './schemas/run'
+import { EvalComparisonSchema, EvalRowSchema, EvalRunIdSchema, EvalRunSchema, EvalSummarySchema } from './schemas/evals'
 import {
   IngestInfoSchema,
   StoredSpanSchema,
@@ -405,6 +406,39 @@ export const operations = {
       })
       .strict(),
     response: SaveResultSchema.extend({ rows: z.number().int().nonnegative(), columns: z.array(z.string()) }),
+  }),
+  'evals.run': operation({
+    summary: 'Runs a saved evaluation (evals/NAME.yaml) with its versions pinned, or resumes a run; progress arrives as progress events.',
+    request: z
+      .object({
+        name: ObjectNameSchema,
+        concurrency: z.number().int().min(1).max(256).optional(),
+        trials: z.number().int().min(1).max(100).optional(),
+        resume: EvalRunIdSchema.optional(),
+        cache: z.boolean().optional(),
+      })
+      .strict(),
+    response: z.object({ run: EvalRunSchema, summary: EvalSummarySchema }),
+  }),
+  'evals.cancel': operation({
+    summary: 'Stops a running evaluation; what finished is kept and the run can be resumed.',
+    request: z.object({ runId: EvalRunIdSchema }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  }),
+  'evals.runs': operation({
+    summary: 'Evaluation runs, newest first (of one evaluation, or all).',
+    request: z.object({ name: ObjectNameSchema.optional(), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    response: z.object({ runs: z.array(EvalRunSchema) }),
+  }),
+  'evals.get': operation({
+    summary: 'One evaluation run with every row: output, scores, latency, cost, error.',
+    request: z.object({ runId: EvalRunIdSchema }).strict(),
+    response: z.object({ run: EvalRunSchema, rows: z.array(EvalRowSchema) }),
+  }),
+  'evals.compare': operation({
+    summary: 'Two runs aligned by row id: per-scorer deltas (and whether beyond noise), regressions, improvements, changed outputs.',
+    request: z.object({ baseline: EvalRunIdSchema, candidate: EvalRunIdSchema }).strict(),
+    response: EvalComparisonSchema,
   }),
 } as const
 

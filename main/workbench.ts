@@ -18,6 +18,8 @@ import { createStoreHandlers } from './storeHandlers'
 import { createRepoHandlers } from './repoHandlers'
 import { createRunHandlers, type RunHandlerContext } from './runHandlers'
 import { createTraceHandlers } from './traceHandlers'
+import { createEvalHandlers } from './evalHandlers'
+import { createProviders } from './providers/registry'
 import { TraceProjects } from './traces/projects'
 import type { IngestProject, IngestReadOperation } from './server/ingest/types'
 import { DEFAULT_KEY_NAMES, chainSecretSources, envSecretSource, type Keychain } from './providers/secrets'
@@ -302,6 +304,12 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       ingest: () => ingestStatus,
       importDataset: (request) => callRaw('datasets.import', request) as Promise<ResponseOf<'datasets.import'>>,
       emit,
+    }),
+    ...createEvalHandlers({
+      store: requireStore,
+      providers: (dir) => createProviders({ secrets, projectDir: dir, ...options.providerOptions }),
+      traces: () => traceProjects.project(requireProject().dir).traces,
+      progress: (event) => emit('progress', event),
     }),
     ...createRepoHandlers({
       store: requireStore,

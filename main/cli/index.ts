@@ -17,6 +17,7 @@ import { registerStoreCommands } from './storeCommands'
 import { DEFAULT_INGEST_PORT } from '../server/ingest/ingestServer'
 import { ingestPortFromEnv, startWorkbenchIngest } from '../server/ingest/start'
 import { registerTraceCommands } from './traceCommands'
+import { registerEvalCommands } from './evalCommands'
 import { registerRepoCommands } from './repoCommands'
 
 /** Default port of `weft serve`; stable so bookmarks and SDK settings keep working. */
@@ -196,6 +197,7 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
   registerStoreCommands(program, ctx)
   registerRepoCommands(program, ctx)
   registerTraceCommands(program, ctx)
+  registerEvalCommands(program, ctx)
   return program
 }
 

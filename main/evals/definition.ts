@@ -55,7 +55,7 @@ export const EvaluationSchema = z
       .object({ maxLatencyMs: z.number().positive().optional(), maxCostUsd: z.number().nonnegative().optional() })
       .strict()
       .default({}),
-    /** Per scorer id, the mean score a run must reach; `overall` is the share of rows passing every scorer. */
+    /** Per scorer id, the pass rate (or mean score) a run must reach; `overall` is the share of rows that ran without an error. */
     thresholds: z.record(z.string(), z.number().min(0).max(1, 'is a fraction between 0 and 1')).default({}),
   })
   .strict()

@@ -182,6 +182,12 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['feedback.list', { traceId: '0123456789abcdef0123456789abcdef', spanId: '0123456789abcdef' }],
   ['feedback.remove', { id: '019a0000-0000-7000-8000-000000000000' }],
   ['weave.datasets', {}],
+  // Evaluations: refusals only (a run's latencies would differ per side).
+  ['evals.runs', {}],
+  ['evals.run', { name: 'nope' }],
+  ['evals.get', { runId: 'no-such-run' }],
+  ['evals.compare', { baseline: 'a', candidate: 'b' }],
+  ['evals.cancel', { runId: 'no-such-run' }],
   ['weave.importDataset', { name: 'tickets', as: 'weave-tickets' }],
 ]
 
@@ -241,6 +247,11 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'feedback.list': { request: { spanId: 's' }, field: 'traceId' },
   'feedback.remove': { request: { id: '' }, field: 'id' },
   'weave.datasets': { request: { name: 'x' }, field: '' },
+  'evals.run': { request: { name: 'regression', concurrency: 0 }, field: 'concurrency' },
+  'evals.cancel': { request: { runId: '../x' }, field: 'runId' },
+  'evals.runs': { request: { limit: 0 }, field: 'limit' },
+  'evals.get': { request: {}, field: 'runId' },
+  'evals.compare': { request: { baseline: 'a' }, field: 'candidate' },
   'weave.importDataset': { request: { name: 'tickets', as: '../escape' }, field: 'as' },
 }
 

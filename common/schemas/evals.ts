@@ -1,0 +1,59 @@
+/** What the evaluation operations return (issue 8): runs, their rows, summaries and comparisons. */
+import { z } from 'zod'
+
+const Score = z.object({ score: z.number(), pass: z.boolean().optional() }).nullable()
+
+/** One dataset row × trial of a run. */
+export const EvalRowSchema = z.object({
+  rowId: z.string(),
+  trial: z.number().int(),
+  output: z.unknown(),
+  error: z.string().nullable(),
+  latencyMs: z.number().nullable(),
+  tokens: z.number(),
+  costUsd: z.number().nullable(),
+  scores: z.record(z.string(), Score),
+})
+
+/** A run's numbers. */
+export const EvalSummarySchema = z.object({
+  rows: z.number().int(),
+  errors: z.number().int(),
+  scorers: z.record(
+    z.string(),
+    z.object({ mean: z.number().nullable(), passRate: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable(), scored: z.number().int() }),
+  ),
+  latencyP50Ms: z.number().nullable(),
+  latencyP95Ms: z.number().nullable(),
+  tokens: z.number(),
+  costUsd: z.number(),
+})
+
+/** A run as stored: what ran, with which pinned versions, and how it ended. */
+export const EvalRunSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  definition: z.record(z.string(), z.unknown()),
+  pinned: z.record(z.string(), z.string()),
+  gitCommit: z.string().nullable(),
+  status: z.enum(['running', 'finished', 'cancelled', 'failed']),
+  startedMs: z.number(),
+  endedMs: z.number().nullable(),
+  total: z.number().int(),
+  summary: EvalSummarySchema.nullable(),
+})
+
+const Change = z.object({ rowId: z.string(), scorer: z.string(), from: z.number(), to: z.number() })
+
+/** Two runs compared row by row. */
+export const EvalComparisonSchema = z.object({
+  scorers: z.record(z.string(), z.object({ baseline: z.number().nullable(), candidate: z.number().nullable(), delta: z.number().nullable(), beyondNoise: z.boolean() })),
+  regressions: z.array(Change),
+  improvements: z.array(Change),
+  changedOutputs: z.array(z.string()),
+  onlyInBaseline: z.array(z.string()),
+  onlyInCandidate: z.array(z.string()),
+})
+
+/** A run id as the engine makes them. */
+export const EvalRunIdSchema = z.string().min(1).max(64).regex(/^[0-9A-Za-z_-]+$/, 'is not a run id')

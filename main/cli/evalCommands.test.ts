@@ -1,0 +1,55 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from './index'
+
+let root: string
+let out: string
+let err: string
+
+async function weft(...argv: string[]): Promise<number> {
+  out = ''
+  err = ''
+  return runCli([...argv], { out: (t) => (out += t), err: (t) => (err += t), cwd: root, env: { WEFT_HOME: path.join(root, 'home') } })
+}
+const p = ['--project', 'proj']
+const file = (name: string, text: string) => {
+  fs.writeFileSync(path.join(root, name), text)
+  return name
+}
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-cli-eval-'))
+  expect(await weft('init', 'proj')).toBe(0)
+  await weft('save', 'prompt:triage', file('p.prompt', 'Triage: {{ticket}}\n'), ...p)
+  await weft('save', 'model:offline', file('m.yaml', 'provider: echo\nmodel: echo\n'), ...p)
+  const rows = Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `t${i}`, ticket: i < 6 ? `refund ${i}` : 'printer', expected: 'refund' })).join('\n')
+  await weft('save', 'dataset:tickets', file('d.jsonl', `${rows}\n`), ...p)
+  await weft('save', 'evaluation:triage', file('e.yaml', 'dataset: tickets\ntarget: {prompt: triage, model: offline}\nscorers:\n  - {id: mentions, type: contains, params: {values: ["{{expected}}"]}}\nthresholds: {mentions: 0.5}\n'), ...p)
+})
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
+
+describe('weft eval', () => {
+  it('runs an evaluation, prints the summary, and fails on a threshold', async () => {
+    expect(await weft('eval', 'run', 'triage', ...p)).toBe(0)
+    expect(out).toMatch(/^triage · run \S+ · finished/)
+    expect(out).toMatch(/mentions +0\.750 +75\.0%/)
+    const first = /run (\S+)/.exec(out)![1]!
+    expect(await weft('eval', 'run', 'triage', '--threshold', 'mentions>=0.9', ...p)).toBe(1)
+    expect(out).toContain('THRESHOLD FAILED: mentions 0.750 < 0.9')
+    const second = /run (\S+)/.exec(out)![1]!
+    expect(await weft('eval', 'run', 'triage', '--threshold', 'tone>=0.9', ...p)).toBe(1)
+    expect(err).toMatch(/not a scorer of this evaluation/)
+
+    expect(await weft('eval', 'list', ...p)).toBe(0)
+    expect(out.trim().split('\n').length).toBeGreaterThanOrEqual(2)
+    expect(await weft('eval', 'show', first, ...p)).toBe(0)
+    expect(out).toMatch(/prompt +prompt:triage@[0-9a-f]{40}/)
+    expect(out).toContain('t6: mentions failed')
+    expect(await weft('eval', 'compare', first, second, '--json', ...p)).toBe(0)
+    expect(JSON.parse(out)).toMatchObject({ regressions: [], changedOutputs: [] })
+    expect(await weft('eval', 'show', 'nope', ...p)).toBe(1)
+    expect(err).toMatch(/No evaluation run nope/)
+  })
+})

@@ -1,0 +1,135 @@
+/**
+ * `weft eval` (issue 8): run a saved evaluation — in a terminal with a
+ * progress line — print its summary, and exit non-zero when a threshold
+ * fails; list runs, show one, compare two.
+ */
+import type { Command } from 'commander'
+import type { ResponseOf } from '../../common/contract'
+import { WeftError } from '../../common/errors'
+import { parseThreshold } from '../evals/definition'
+import { print, projectOptions, type CliContext } from './context'
+
+type Opts = { project?: string; json?: boolean }
+type Run = ResponseOf<'evals.runs'>['runs'][number]
+type Summary = ResponseOf<'evals.run'>['summary']
+
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
+const num = (x: number | null, digits = 3) => (x === null ? '—' : x.toFixed(digits))
+
+/** The summary as a table: one line per scorer, then latency, tokens, cost and errors. */
+export function summaryTable(summary: Summary): string {
+  const lines = ['scorer                 mean    pass     95% interval']
+  for (const [id, s] of Object.entries(summary.scorers)) {
+    lines.push(`${id.padEnd(20)} ${num(s.mean).padStart(6)}  ${pct(s.passRate).padStart(6)}   ${s.low === null ? '' : `${num(s.low, 2)}–${num(s.high, 2)}`}`)
+  }
+  lines.push('', `rows ${summary.rows} · errors ${summary.errors} · latency p50 ${summary.latencyP50Ms?.toFixed(0) ?? '—'} ms, p95 ${summary.latencyP95Ms?.toFixed(0) ?? '—'} ms · ${summary.tokens} tokens · $${summary.costUsd.toFixed(4)}`)
+  return lines.join('\n')
+}
+
+/** Thresholds that fail: the definition's, then the command line's (which win per scorer). */
+export function failedThresholds(summary: Summary, thresholds: Record<string, number>): string[] {
+  const failed: string[] = []
+  for (const [scorer, min] of Object.entries(thresholds)) {
+    const value = scorer === 'overall' ? overall(summary) : (summary.scorers[scorer]?.passRate ?? summary.scorers[scorer]?.mean ?? null)
+    if (value === null || value < min) failed.push(`${scorer} ${value === null ? 'has no score' : num(value)} < ${min}`)
+  }
+  return failed
+}
+
+/** Share of rows without errors (a row passing every scorer needs the rows; the summary has the error count). */
+function overall(summary: Summary): number | null {
+  return summary.rows ? (summary.rows - summary.errors) / summary.rows : null
+}
+
+const runLine = (r: Run) =>
+  `${r.id}  ${r.name.padEnd(16)} ${r.status.padEnd(9)} ${new Date(r.startedMs).toISOString().replace('T', ' ').slice(0, 19)}  ${r.summary ? Object.entries(r.summary.scorers).map(([id, s]) => `${id} ${pct(s.passRate ?? s.mean)}`).join(' ') : ''}`
+
+/** Adds `weft eval`. */
+export function registerEvalCommands(program: Command, ctx: CliContext): void {
+  const { io } = ctx
+  const evalCmd = program.command('eval').description('Run and compare evaluations (evals/*.yaml).')
+
+  projectOptions(evalCmd.command('run').description('Run a saved evaluation with its versions pinned; exits 1 when a threshold fails.'))
+    .argument('<name>', 'the evaluation (evals/NAME.yaml)')
+    .option('--concurrency <n>', 'rows in flight', (v) => Number(v))
+    .option('--trials <n>', 'runs per row', (v) => Number(v))
+    .option('--threshold <rule...>', 'fail below this, e.g. "category>=0.9" (repeatable; overrides the definition)')
+    .option('--resume <run>', 'continue a cancelled or killed run')
+    .option('--no-cache', 'call the models even for requests answered before')
+    .action((name: string, opts: Opts & { concurrency?: number; trials?: number; threshold?: string[]; resume?: string; cache: boolean }) =>
+      ctx.withProject(opts.project, async (wb) => {
+        const tty = Boolean(process.stderr.isTTY) && !opts.json
+        const stop = wb.on('progress', (p) => {
+          if (!tty || !p.taskId.startsWith('eval:')) return
+          const width = 30
+          const filled = p.total ? Math.round((p.done / p.total) * width) : 0
+          process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total ?? '?'} ${p.message ?? ''}   `)
+        })
+        let result: ResponseOf<'evals.run'>
+        try {
+          result = await wb.call('evals.run', { name, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.trials ? { trials: opts.trials } : {}), ...(opts.resume ? { resume: opts.resume } : {}), ...(opts.cache === false ? { cache: false } : {}) })
+        } finally {
+          stop()
+          if (tty) process.stderr.write('\n')
+        }
+        const ids = Object.keys(result.summary.scorers)
+        const thresholds: Record<string, number> = { ...((result.run.definition.thresholds as Record<string, number> | undefined) ?? {}) }
+        for (const text of opts.threshold ?? []) {
+          const { scorer, min } = parseThreshold(text, ids)
+          thresholds[scorer] = min
+        }
+        const failed = failedThresholds(result.summary, thresholds)
+        print(io, opts.json, { ...result, failedThresholds: failed }, () =>
+          [`${result.run.name} · run ${result.run.id} · ${result.run.status}`, summaryTable(result.summary), ...failed.map((f) => `THRESHOLD FAILED: ${f}`)].join('\n'),
+        )
+        if (failed.length > 0 || result.run.status !== 'finished') ctx.setExitCode(1)
+      }),
+    )
+
+  projectOptions(evalCmd.command('list').description('Evaluation runs, newest first.'))
+    .argument('[name]', 'only runs of this evaluation')
+    .action((name: string | undefined, opts: Opts) =>
+      ctx.withProject(opts.project, async (wb) => {
+        const { runs } = await wb.call('evals.runs', name ? { name } : {})
+        print(io, opts.json, { runs }, () => runs.map(runLine).join('\n') || '(no runs yet)')
+      }),
+    )
+
+  projectOptions(evalCmd.command('show').description('One run: pinned versions, summary, and the rows that failed or errored.'))
+    .argument('<run>', 'run id')
+    .action((runId: string, opts: Opts) =>
+      ctx.withProject(opts.project, async (wb) => {
+        const view = await wb.call('evals.get', { runId })
+        print(io, opts.json, view, () => {
+          const bad = view.rows.filter((r) => r.error || Object.values(r.scores).some((s) => s && s.pass === false))
+          return [
+            runLine(view.run),
+            ...Object.entries(view.run.pinned).map(([k, v]) => `  ${k.padEnd(11)} ${v}`),
+            '',
+            view.run.summary ? summaryTable(view.run.summary) : '(no summary: the run did not finish)',
+            '',
+            ...bad.slice(0, 50).map((r) => `  ${r.rowId}${r.trial ? `#${r.trial}` : ''}: ${r.error ?? Object.entries(r.scores).filter(([, s]) => s && s.pass === false).map(([id]) => `${id} failed`).join(', ')}`),
+          ].join('\n')
+        })
+      }),
+    )
+
+  projectOptions(evalCmd.command('compare').description('Two runs row by row: per-scorer deltas, regressions, improvements, changed outputs.'))
+    .argument('<baseline>', 'run id')
+    .argument('<candidate>', 'run id')
+    .action((baseline: string, candidate: string, opts: Opts) =>
+      ctx.withProject(opts.project, async (wb) => {
+        if (baseline === candidate) throw new WeftError('INVALID_REQUEST', 'Compare two different runs')
+        const c = await wb.call('evals.compare', { baseline, candidate })
+        print(io, opts.json, c, () =>
+          [
+            ...Object.entries(c.scorers).map(([id, d]) => `${id.padEnd(20)} ${num(d.baseline)} → ${num(d.candidate)}  ${d.delta === null ? '' : `${d.delta >= 0 ? '+' : ''}${d.delta.toFixed(3)}`}${d.beyondNoise ? '  beyond noise' : ''}`),
+            '',
+            `${c.regressions.length} regressions, ${c.improvements.length} improvements, ${c.changedOutputs.length} outputs changed`,
+            ...c.regressions.slice(0, 30).map((r) => `  − ${r.rowId} ${r.scorer} ${r.from} → ${r.to}`),
+          ].join('\n'),
+        )
+        if (c.regressions.length > 0) ctx.setExitCode(1)
+      }),
+    )
+}

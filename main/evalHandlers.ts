@@ -1,0 +1,66 @@
+/** The evaluation operations (issue 8) for the open project: run, cancel, list, get, compare. */
+import type { EventOf } from '../common/contract'
+import type { Handlers } from '../common/dispatch'
+import { WeftError } from '../common/errors'
+import { runEvaluation } from './evals/engine'
+import { runStore } from './evals/runStore'
+import { compareRuns } from './evals/summary'
+import type { Providers } from './providers/registry'
+import type { ObjectStore } from './store/store'
+import type { TraceDb } from './traces/db'
+
+type EvalOperation = 'evals.run' | 'evals.cancel' | 'evals.runs' | 'evals.get' | 'evals.compare'
+
+/** What the evaluation handlers need from the workbench. */
+export interface EvalHandlerContext {
+  store(): Promise<ObjectStore>
+  providers(dir: string): Providers
+  traces(): TraceDb
+  progress(event: EventOf<'progress'>): void
+}
+
+/** Builds the evaluation operations' handlers. */
+export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, EvalOperation> {
+  const running = new Map<string, AbortController>()
+  const runs = () => runStore(ctx.traces().sqlite)
+  const requireRun = (runId: string, field = 'runId') => {
+    const run = runs().get(runId)
+    if (!run) throw new WeftError('NOT_FOUND', `No evaluation run ${runId}`, [{ path: field, message: 'unknown run' }])
+    return run
+  }
+  return {
+    'evals.run': async ({ name, concurrency, trials, resume, cache }) => {
+      const store = await ctx.store()
+      const controller = new AbortController()
+      let runId: string | null = resume ?? null
+      if (runId) running.set(runId, controller)
+      try {
+        const result = await runEvaluation({
+          store, providers: ctx.providers(store.dir), traces: ctx.traces(), name, concurrency, trials, resume, cache,
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (!runId) running.set((runId = p.runId), controller)
+            const means = Object.entries(p.means).map(([id, m]) => `${id} ${m.toFixed(2)}`).join(', ')
+            ctx.progress({ taskId: `eval:${p.runId}`, label: `Evaluating ${name}`, done: p.done, total: p.total, state: 'running', message: `${p.errors} errors${means ? `; ${means}` : ''}` })
+          },
+        })
+        ctx.progress({ taskId: `eval:${result.run.id}`, label: `Evaluating ${name}`, done: result.summary.rows, total: result.run.total, state: result.run.status === 'cancelled' ? 'cancelled' : 'finished' })
+        return { run: result.run as never, summary: result.summary }
+      } finally {
+        if (runId) running.delete(runId)
+      }
+    },
+    'evals.cancel': async ({ runId }) => {
+      const controller = running.get(runId)
+      controller?.abort()
+      return { cancelled: Boolean(controller) }
+    },
+    'evals.runs': async ({ name, limit }) => ({ runs: runs().list(name ?? '', limit) as never }),
+    'evals.get': async ({ runId }) => ({ run: requireRun(runId) as never, rows: runs().rows(runId) }),
+    'evals.compare': async ({ baseline, candidate }) => {
+      requireRun(baseline, 'baseline')
+      requireRun(candidate, 'candidate')
+      return compareRuns(runs().rows(baseline), runs().rows(candidate))
+    },
+  }
+}
