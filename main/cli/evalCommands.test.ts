@@ -52,4 +52,20 @@ describe('weft eval', () => {
     expect(await weft('eval', 'show', 'nope', ...p)).toBe(1)
     expect(err).toMatch(/No evaluation run nope/)
   })
+
+  it('writes JUnit for CI and checks against a baseline run', async () => {
+    expect(await weft('eval', 'run', 'triage', '--format', 'junit', '-o', 'report.xml', ...p)).toBe(0)
+    const xml = fs.readFileSync(path.join(root, 'report.xml'), 'utf8')
+    expect(xml).toMatch(/<testsuites name="weft eval" tests="9" failures="2" errors="0">/)
+    expect(out).toMatch(/report written to report\.xml/)
+    // The same prompt against the last finished run: no regression.
+    expect(await weft('eval', 'run', 'triage', '--baseline', 'last', ...p)).toBe(0)
+    expect(out).toMatch(/against \S+: 0 rows regressed, 0 improved/)
+    // A worse prompt regresses beyond noise: exit 1.
+    await weft('save', 'prompt:triage', file('p2.prompt', 'Triage ticket\n'), ...p)
+    expect(await weft('eval', 'run', 'triage', '--baseline', 'last', '--threshold', 'mentions>=0', ...p)).toBe(1)
+    expect(out).toMatch(/REGRESSION: mentions 0\.75 → 0 \(beyond noise\)/)
+    expect(await weft('eval', 'run', 'triage', '--format', 'yaml', ...p)).toBe(1)
+    expect(err).toMatch(/--format takes table, json or junit/)
+  })
 })

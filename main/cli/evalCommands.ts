@@ -6,7 +6,10 @@
 import type { Command } from 'commander'
 import type { ResponseOf } from '../../common/contract'
 import { WeftError } from '../../common/errors'
+import fs from 'node:fs'
+import path from 'node:path'
 import { parseThreshold } from '../evals/definition'
+import { junitReport } from '../evals/junit'
 import { print, projectOptions, type CliContext } from './context'
 
 type Opts = { project?: string; json?: boolean }
@@ -55,10 +58,18 @@ export function registerEvalCommands(program: Command, ctx: CliContext): void {
     .option('--trials <n>', 'runs per row', (v) => Number(v))
     .option('--threshold <rule...>', 'fail below this, e.g. "category>=0.9" (repeatable; overrides the definition)')
     .option('--resume <run>', 'continue a cancelled or killed run')
+    .option('--baseline <run>', "compare with this run (or 'last': the previous finished run of this evaluation); exits 1 on a regression beyond noise")
+    .option('--format <format>', 'table, json or junit', 'table')
+    .option('-o, --output <file>', 'write the report to FILE instead of standard output')
     .option('--no-cache', 'call the models even for requests answered before')
-    .action((name: string, opts: Opts & { concurrency?: number; trials?: number; threshold?: string[]; resume?: string; cache: boolean }) =>
+    .action((name: string, opts: Opts & { concurrency?: number; trials?: number; threshold?: string[]; resume?: string; baseline?: string; format: string; output?: string; cache: boolean }) =>
       ctx.withProject(opts.project, async (wb) => {
-        const tty = Boolean(process.stderr.isTTY) && !opts.json
+        if (!['table', 'json', 'junit'].includes(opts.format)) throw new WeftError('INVALID_REQUEST', `--format takes table, json or junit, not "${opts.format}"`)
+        const format = opts.json ? 'json' : opts.format
+        // The baseline is found before this run exists, so 'last' is never the run itself.
+        const baselineId = opts.baseline === 'last' ? (await wb.call('evals.runs', { name })).runs.find((r) => r.status === 'finished')?.id : opts.baseline
+        if (opts.baseline && !baselineId) throw new WeftError('NOT_FOUND', `No finished run of ${name} to use as the baseline`)
+        const tty = Boolean(process.stderr.isTTY) && format === 'table'
         const stop = wb.on('progress', (p) => {
           if (!tty || !p.taskId.startsWith('eval:')) return
           const width = 30
@@ -79,10 +90,28 @@ export function registerEvalCommands(program: Command, ctx: CliContext): void {
           thresholds[scorer] = min
         }
         const failed = failedThresholds(result.summary, thresholds)
-        print(io, opts.json, { ...result, failedThresholds: failed }, () =>
-          [`${result.run.name} · run ${result.run.id} · ${result.run.status}`, summaryTable(result.summary), ...failed.map((f) => `THRESHOLD FAILED: ${f}`)].join('\n'),
-        )
-        if (failed.length > 0 || result.run.status !== 'finished') ctx.setExitCode(1)
+        const comparison = baselineId ? await wb.call('evals.compare', { baseline: baselineId, candidate: result.run.id }) : null
+        const regressed = comparison ? Object.entries(comparison.scorers).filter(([, d]) => d.beyondNoise && d.delta !== null && d.delta < 0).map(([id]) => id) : []
+        let report: string
+        if (format === 'junit') {
+          const { rows } = await wb.call('evals.get', { runId: result.run.id })
+          report = junitReport(result.run, rows, result.summary, failed, thresholds)
+        } else if (format === 'json') {
+          report = `${JSON.stringify({ ...result, failedThresholds: failed, baseline: baselineId ?? null, comparison, regressed }, null, 2)}\n`
+        } else {
+          report = `${[
+            `${result.run.name} · run ${result.run.id} · ${result.run.status}`,
+            summaryTable(result.summary),
+            ...failed.map((f) => `THRESHOLD FAILED: ${f}`),
+            ...(comparison ? [`against ${baselineId}: ${comparison.regressions.length} rows regressed, ${comparison.improvements.length} improved`] : []),
+            ...regressed.map((id) => `REGRESSION: ${id} ${comparison!.scorers[id]!.baseline} → ${comparison!.scorers[id]!.candidate} (beyond noise)`),
+          ].join('\n')}\n`
+        }
+        if (opts.output) {
+          await fs.promises.writeFile(path.resolve(io.cwd, opts.output), report)
+          io.out(`${result.run.name} · run ${result.run.id} · ${result.run.status}; report written to ${opts.output}\n`)
+        } else io.out(report)
+        if (failed.length > 0 || regressed.length > 0 || result.run.status !== 'finished') ctx.setExitCode(1)
       }),
     )
 
