@@ -34,6 +34,9 @@ beforeAll(async () => {
   await saveObject(store, canonicalize, { kind: 'model', name: 'offline', content: 'provider: echo\nmodel: echo\n' })
   await saveObject(store, canonicalize, { kind: 'dataset', name: 'tickets', content: rows })
   await saveObject(store, canonicalize, { kind: 'evaluation', name: 'triage', content: evaluation })
+  // The offline echo model answers the rubric's own text: a verdict the judge scorer parses.
+  await saveObject(store, canonicalize, { kind: 'prompt', name: 'judge', content: '{"score": 0.8, "reason": "mentions {{expected}}"}\n' })
+  await saveObject(store, canonicalize, { kind: 'evaluation', name: 'judged', content: 'dataset: tickets\ntarget: {prompt: triage, model: offline}\nscorers:\n  - {id: judge, type: llm-judge, params: {rubric: prompt:judge, model: model:offline, passScore: 0.7}}\n' })
   traces = openTraceDb(path.join(dir, '.weft', 'traces.db'))
 })
 afterAll(() => {
@@ -70,6 +73,12 @@ describe('running a saved evaluation', () => {
     expect(resumed.run).toMatchObject({ id: first.run.id, status: 'finished' })
     const full = runStore(traces.sqlite).list('triage').find((r) => r.status === 'finished' && r.id !== first.run.id)!
     expect(resumed.summary.scorers).toEqual(full.summary!.scorers)
+  })
+
+  it('scores with an LLM judge: a versioned rubric prompt on a judge model', async () => {
+    const { summary, run } = await runEvaluation({ store, providers: providers(), traces, name: 'judged' })
+    expect(summary.scorers.judge).toMatchObject({ mean: 0.8, passRate: 1 })
+    expect(run.status).toBe('finished')
   })
 
   it('refuses a definition with an unknown scorer before any call', async () => {

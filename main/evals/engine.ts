@@ -8,6 +8,7 @@
 import { parseRef } from '../../common/refs'
 import { WeftError } from '../../common/errors'
 import type { Providers } from '../providers/registry'
+import { runPrompt } from '../providers/runPrompt'
 import { parseJsonl } from '../store/formats/dataset'
 import type { ObjectStore } from '../store/store'
 import type { TraceDb } from '../traces/db'
@@ -88,6 +89,12 @@ export async function runEvaluation(options: EngineOptions): Promise<EngineResul
     done: runs.doneKeys(runId),
     record: (result) => runs.record(runId, result),
     onProgress: (progress) => options.onProgress?.({ ...progress, runId }),
+    // The judge's rubric and model resolve like any reference (a label moved mid-run is seen by later rows).
+    judge: async (prompt, model, variables, signal) => {
+      const result = await runPrompt(options.store, options.providers, { prompt: parseRef(prompt, 'prompt'), model: parseRef(model, 'model'), variables }, { signal })
+      if (result.response.error) throw new Error(`judge ${result.response.error.code}: ${result.response.error.message}`)
+      return { text: result.response.output, costUsd: result.response.costUsd }
+    },
     signal: options.signal,
   })
   const summary = summarize(runs.rows(runId))

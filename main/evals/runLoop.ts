@@ -6,7 +6,7 @@
  * rows that are missing. A failing row is a result, never the end of the run.
  */
 import { resolveParams } from './params'
-import type { ScoredSpan, Scorer } from './scorers/types'
+import type { JudgeCall, ScoredSpan, Scorer } from './scorers/types'
 import type { RowResult } from './summary'
 
 /** What the target answered for one row. */
@@ -51,6 +51,8 @@ export interface RunLoopOptions {
   /** Stores one result; awaited before the row counts as done. */
   record(result: RowResult): Promise<void> | void
   onProgress?(progress: RunProgress): void
+  /** Lets LLM-as-judge scorers call models. */
+  judge?: JudgeCall
   signal?: AbortSignal
   now?: () => number
 }
@@ -93,7 +95,7 @@ export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; s
       }
       try {
         const filled = scorer.params.parse(resolveParams(params, row))
-        const result = await scorer.score({ output: answer.output, row, expected: row.expected, latencyMs: answer.latencyMs, costUsd: answer.costUsd, spans: answer.spans }, filled, { signal })
+        const result = await scorer.score({ output: answer.output, row, expected: row.expected, latencyMs: answer.latencyMs, costUsd: answer.costUsd, spans: answer.spans }, filled, { signal, judge: options.judge })
         scores[id] = result.pass === undefined ? { score: result.score } : { score: result.score, pass: result.pass }
       } catch (caught) {
         // A scorer that cannot judge this row (a missing column, a bad value) scores it as failed, with the reason kept.

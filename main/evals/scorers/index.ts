@@ -13,6 +13,7 @@ import { levenshtein } from './levenshtein'
 import { numeric } from './numeric'
 import { regex } from './regex'
 import { startsWith } from './startsWith'
+import { llmJudgeScorer } from './llmJudge'
 import { makeStepScorer } from './step'
 import { trajectoryScorer } from './trajectory'
 import type { Scorer, ScorerMeta } from './types'
@@ -29,6 +30,7 @@ const list: Scorer[] = [
   numeric,
   latencyMax,
   costMax,
+  llmJudgeScorer,
   trajectoryScorer
 ] as Scorer[]
 

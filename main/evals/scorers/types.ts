@@ -59,9 +59,19 @@ export interface ScoreResult {
   reason?: string
 }
 
+/** Calls a prompt version on a model config (the judge of LLM-as-judge scorers). */
+export type JudgeCall = (prompt: string, model: string, variables: Record<string, unknown>, signal?: AbortSignal) => Promise<{ text: string; costUsd: number | null }>
+
+/** What a scorer may use besides its input. */
+export interface ScoreContext {
+  signal?: AbortSignal
+  /** Present when the run can call models (LLM-as-judge). */
+  judge?: JudgeCall
+}
+
 /** A scorer: metadata, parameter schema, and the function. */
 export interface Scorer<P = unknown> {
   meta: ScorerMeta
   params: z.ZodType<P>
-  score(input: ScoreInput, params: P, context: { signal?: AbortSignal }): Promise<ScoreResult>
+  score(input: ScoreInput, params: P, context: ScoreContext): Promise<ScoreResult>
 }
