@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startGitServer, type GitServer } from '../../tests/node/gitServer'
-import { runCli } from './index'
+import { runWeft } from './cliTesting'
 
 let root: string
 let server: GitServer
@@ -21,14 +21,9 @@ const TOKEN = 'cli-test-token-123'
 let home = 'alice-home'
 
 async function weft(...argv: string[]): Promise<number> {
-  out = ''
-  err = ''
-  return runCli([...argv], {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-    cwd: root,
-    env: { WEFT_HOME: path.join(root, home) },
-  })
+  let code: number
+  ;({ code, out, err } = await runWeft(argv, { cwd: root, home }))
+  return code
 }
 const as = (person: string) => (home = `${person}-home`)
 

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runCli } from './index'
+import { runWeft } from './cliTesting'
 
 let root: string
 let out: string
@@ -10,15 +10,9 @@ let err: string
 let stdinText = ''
 
 async function weft(...argv: string[]): Promise<number> {
-  out = ''
-  err = ''
-  return runCli([...argv], {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-    cwd: root,
-    env: { WEFT_HOME: path.join(root, 'home') },
-    stdin: async () => stdinText,
-  })
+  let code: number
+  ;({ code, out, err } = await runWeft(argv, { cwd: root, stdin: stdinText }))
+  return code
 }
 
 const p = ['--project', 'proj']

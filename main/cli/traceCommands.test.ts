@@ -8,7 +8,7 @@ import { TRACE_DB_FILE } from '../traces/projects'
 import { createObject } from '../traces/weave/objects'
 import { parsePyJson } from '../traces/weave/pyjson'
 import { createTable } from '../traces/weave/tables'
-import { runCli } from './index'
+import { runWeft } from './cliTesting'
 import { formatDuration, parseSince } from './traceCommands'
 
 let root: string
@@ -16,9 +16,9 @@ let out: string
 let err: string
 
 async function weft(...argv: string[]): Promise<number> {
-  out = ''
-  err = ''
-  return runCli([...argv], { out: (t) => (out += t), err: (t) => (err += t), cwd: root, env: { WEFT_HOME: path.join(root, 'home') } })
+  let code: number
+  ;({ code, out, err } = await runWeft(argv, { cwd: root }))
+  return code
 }
 
 const p = ['--project', 'proj']
