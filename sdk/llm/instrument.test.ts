@@ -6,26 +6,19 @@
  */
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startFakeAnthropic, type FakeAnthropic } from '../../tests/node/fakeAnthropic'
-import { completion, startFakeOpenAI, type FakeOpenAI } from '../../tests/node/fakeOpenAI'
-import { flush, init, instrument, op, shutdown, wrapAnthropic, wrapOpenAI } from '../index'
-import { startSink, type Sink } from '../test/sink'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { FakeAnthropic } from '../../tests/node/fakeAnthropic'
+import { completion, type FakeOpenAI } from '../../tests/node/fakeOpenAI'
+import { flush, instrument, op, wrapAnthropic, wrapOpenAI } from '../index'
+import { useLlmFakes } from '../test/llmFakes'
+import type { Sink } from '../test/sink'
 
+const fakes = useLlmFakes()
 let sink: Sink
 let openaiFake: FakeOpenAI
 let anthropicFake: FakeAnthropic
-
-beforeAll(async () => {
-  ;[sink, openaiFake, anthropicFake] = await Promise.all([startSink(), startFakeOpenAI(), startFakeAnthropic()])
-  init({ endpoint: sink.url, token: 'tok', flushIntervalMs: 5, warn: () => {} })
-})
-afterAll(async () => {
-  await shutdown()
-  await Promise.all([sink.close(), openaiFake.close(), anthropicFake.close()])
-})
-beforeEach(() => {
-  sink.spans.length = 0
+beforeAll(() => {
+  ;({ sink, openaiFake, anthropicFake } = fakes)
 })
 
 const newOpenAI = () => new OpenAI({ apiKey: 'sk-test', baseURL: openaiFake.baseUrl, maxRetries: 0 })

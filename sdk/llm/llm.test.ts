@@ -5,26 +5,19 @@
  */
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startFakeAnthropic, type FakeAnthropic } from '../../tests/node/fakeAnthropic'
-import { completion, startFakeOpenAI, streamChunks, type FakeOpenAI } from '../../tests/node/fakeOpenAI'
-import { flush, init, op, shutdown, wrapAnthropic, wrapOpenAI } from '../index'
-import { startSink, type SentSpan, type Sink } from '../test/sink'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { FakeAnthropic } from '../../tests/node/fakeAnthropic'
+import { completion, streamChunks, type FakeOpenAI } from '../../tests/node/fakeOpenAI'
+import { flush, op, wrapAnthropic, wrapOpenAI } from '../index'
+import { useLlmFakes } from '../test/llmFakes'
+import type { SentSpan, Sink } from '../test/sink'
 
+const fakes = useLlmFakes()
 let sink: Sink
 let openaiFake: FakeOpenAI
 let anthropicFake: FakeAnthropic
-
-beforeAll(async () => {
-  ;[sink, openaiFake, anthropicFake] = await Promise.all([startSink(), startFakeOpenAI(), startFakeAnthropic()])
-  init({ endpoint: sink.url, token: 'tok', flushIntervalMs: 5, warn: () => {} })
-})
-afterAll(async () => {
-  await shutdown()
-  await Promise.all([sink.close(), openaiFake.close(), anthropicFake.close()])
-})
-beforeEach(() => {
-  sink.spans.length = 0
+beforeAll(() => {
+  ;({ sink, openaiFake, anthropicFake } = fakes)
 })
 
 async function llmSpans(): Promise<SentSpan[]> {
