@@ -6,7 +6,7 @@
  * Chromium comes from Debian (`apt-get install -y chromium`), never from
  * `npx playwright install` (no download host is reachable here).
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -35,6 +35,11 @@ const CHROMIUM_ARGS = [
 ]
 
 const WEFT_BIN = path.join(REPO_ROOT, 'bin', 'weft.js')
+
+/** Runs the built `weft` command with WEFT_HOME=`home`; returns what it printed (throws on a non-zero exit). */
+export function runWeftCli(home: string, ...args: string[]): string {
+  return execFileSync(process.execPath, [WEFT_BIN, ...args], { env: { ...process.env, WEFT_HOME: home }, encoding: 'utf8' })
+}
 
 /** Launches headless Chromium; each launch has its own fresh, empty profile. */
 export async function launchBrowser(): Promise<Browser> {

@@ -10,7 +10,7 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { startGitServer, type GitServer } from '../node/gitServer'
-import { REPO_ROOT, assertBuilt, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, endSession, startWebMode, waitForReady, type Session, type WebMode } from './browser'
+import { assertBuilt, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, endSession, startWebMode, waitForReady, type Session, type WebMode, runWeftCli } from './browser'
 
 let browser: Browser
 let session: Session | undefined
@@ -66,7 +66,7 @@ async function openApp(): Promise<Page> {
   return p
 }
 
-const weft = (...args: string[]) => execFileSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'weft.js'), ...args], { env: { ...process.env, WEFT_HOME: home }, encoding: 'utf8' })
+const weft = (...args: string[]) => runWeftCli(home, ...args)
 
 /** Saves prompt:summarize from a terminal with one line replaced. */
 function saveSummarizeFromCli(replacement: string): void {

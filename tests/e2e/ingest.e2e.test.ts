@@ -10,14 +10,14 @@ import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { openTraceDb } from '../../main/traces/db'
 import { TRACE_DB_FILE } from '../../main/traces/projects'
-import { REPO_ROOT, assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, startWebMode, waitForReady, weftInit, type Session, type WebMode } from './browser'
+import { REPO_ROOT, assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, startWebMode, waitForReady, weftInit, type Session, type WebMode, runWeftCli } from './browser'
 import { findSpan } from '../node/findSpan'
 
 let browser: Browser
 let session: Session | undefined
 let home: string
 
-const weft = (...args: string[]) => execFileSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'weft.js'), ...args], { env: { ...process.env, WEFT_HOME: home }, encoding: 'utf8' })
+const weft = (...args: string[]) => runWeftCli(home, ...args)
 
 async function sendSpans(url: string, token: string, spans: unknown[]): Promise<Response> {
   return fetch(`${url}/weft/v1/spans`, {

@@ -4,13 +4,12 @@
  * openai-compatible model side by side, streaming; Stop cancels a slow
  * stream; a result becomes a new row (a new version) of dataset:tickets.
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { startFakeOpenAI, streamChunks, type FakeOpenAI } from '../node/fakeOpenAI'
-import { REPO_ROOT, assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, startWebMode, waitForReady, type Session, type WebMode } from './browser'
+import { assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, startWebMode, waitForReady, type Session, type WebMode, runWeftCli } from './browser'
 
 let browser: Browser
 let session: Session | undefined
@@ -19,7 +18,7 @@ let fake: FakeOpenAI
 let home: string
 let projectDir: string
 
-const weft = (...args: string[]) => execFileSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'weft.js'), ...args], { env: { ...process.env, WEFT_HOME: home }, encoding: 'utf8' })
+const weft = (...args: string[]) => runWeftCli(home, ...args)
 
 beforeAll(async () => {
   assertBuilt()

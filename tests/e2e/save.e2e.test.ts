@@ -4,12 +4,11 @@
  * A save based on an old version (someone else saved meanwhile) is refused and
  * the draft is kept.
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { REPO_ROOT, assertBuilt, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, endSession, startWebMode, waitForReady, type Session, type WebMode } from './browser'
+import { assertBuilt, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, endSession, startWebMode, waitForReady, type Session, type WebMode, runWeftCli } from './browser'
 
 let browser: Browser
 let session: Session | undefined
@@ -17,7 +16,7 @@ let server: WebMode
 let home: string
 let projectDir: string
 
-const weft = (...args: string[]) => execFileSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'weft.js'), ...args], { env: { ...process.env, WEFT_HOME: home }, encoding: 'utf8' })
+const weft = (...args: string[]) => runWeftCli(home, ...args)
 
 beforeAll(async () => {
   assertBuilt()
