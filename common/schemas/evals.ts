@@ -13,6 +13,8 @@ export const EvalRowSchema = z.object({
   tokens: z.number(),
   costUsd: z.number().nullable(),
   scores: z.record(z.string(), Score),
+  /** The row's trace: the target call(s), then the scorer calls. */
+  traceId: z.string().optional(),
 })
 
 /** A run's numbers. */
@@ -36,7 +38,8 @@ export const EvalRunSchema = z.object({
   definition: z.record(z.string(), z.unknown()),
   pinned: z.record(z.string(), z.string()),
   gitCommit: z.string().nullable(),
-  status: z.enum(['running', 'finished', 'cancelled', 'failed']),
+  status: z.enum(['running', 'finished', 'cancelled', 'failed', 'interrupted']),
+  source: z.enum(['weft', 'sdk', 'weave']),
   startedMs: z.number(),
   endedMs: z.number().nullable(),
   total: z.number().int(),

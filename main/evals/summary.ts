@@ -16,6 +16,8 @@ export interface RowResult {
   tokens: number
   costUsd: number | null
   scores: Record<string, { score: number; pass?: boolean } | null>
+  /** The row's trace (target call, then scorer calls), when it was traced. */
+  traceId?: string
 }
 
 /** Summary of one scorer over a run. */

@@ -101,6 +101,13 @@ export const MIGRATIONS: string[] = [
      run_id TEXT NOT NULL, row_id TEXT NOT NULL, trial INTEGER NOT NULL, output TEXT, error TEXT,
      latency_ms REAL, tokens INTEGER NOT NULL, cost_usd REAL, scores TEXT NOT NULL,
      PRIMARY KEY (run_id, row_id, trial));`,
+  // Where a run came from (weft: the engine; sdk: evaluate() in a user's
+  // process; weave: a W&B Weave evaluation), which process runs it (a run
+  // left 'running' by a process that is gone was interrupted), and each
+  // row's trace (target call, then scorer calls).
+  `ALTER TABLE eval_runs ADD COLUMN source TEXT NOT NULL DEFAULT 'weft';
+   ALTER TABLE eval_runs ADD COLUMN pid INTEGER;
+   ALTER TABLE eval_rows ADD COLUMN trace_id TEXT;`,
 ]
 
 /** Opens and migrates a trace database; a damaged file is set aside so recording can continue. */
