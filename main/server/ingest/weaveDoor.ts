@@ -11,6 +11,7 @@ import { toWeftError, WeftError } from '../../../common/errors'
 import { describeIssues, issuesFromZod } from '../../../common/dispatch'
 import { readCall, queryCalls } from '../../traces/weave/callRead'
 import { ingestCalls, renameCall, type CallItem } from '../../traces/weave/calls'
+import { recordWeaveEvaluations } from '../../traces/weave/evaluations'
 import { createWeaveFeedback, queryWeaveFeedback } from '../../traces/weave/feedback'
 import { createObject, queryObjects, readObject } from '../../traces/weave/objects'
 import { parsePyJson, toJs, type PyValue } from '../../traces/weave/pyjson'
@@ -129,6 +130,8 @@ export function weaveRoutes(): IngestRoute[] {
 function storeCalls(request: IngestRequest, items: CallItem[]) {
   const result = ingestCalls(request.project.traces, items)
   if (result.spanCount > 0) request.project.spansAdded(result.traceIds, result.spanCount)
+  // Only batches that end an evaluation (or one of its rows) pay for this; it never throws.
+  if (result.evaluationIds.length > 0) recordWeaveEvaluations(request.project.traces, result.evaluationIds)
   return result.res
 }
 

@@ -38,6 +38,12 @@ export interface IngestResult {
   res: Array<{ id: string; trace_id: string } | Record<string, never>>
   traceIds: string[]
   spanCount: number
+  /**
+   * Evaluate calls this batch may have completed: those that ended in it, and
+   * the parents of rows (predict_and_score) that ended in it, in case a row
+   * arrives after its evaluation's end. See evaluations.ts.
+   */
+  evaluationIds: string[]
 }
 
 type Start = CallStart & { id: string; trace_id: string }
@@ -92,6 +98,7 @@ export function ingestCalls(traces: TraceDb, items: readonly CallItem[]): Ingest
   // each parent see its children's usage before it computes its own.
   const ordered = [...byId.entries()].sort((a, b) => a[1].order - b[1].order)
   const spans: SpanInput[] = []
+  const evaluationIds = new Set<string>()
   db.transaction(() => {
     for (const [id, { start, end: newEnd }] of ordered) {
       const row = s.get.get(id)
@@ -122,11 +129,17 @@ export function ingestCalls(traces: TraceDb, items: readonly CallItem[]): Ingest
       }
       s.put.run(next)
       spans.push(toSpan(next, start, end, usage))
+      // The substring test keeps ordinary calls from parsing their op ref a second time.
+      if (end && next.op_name?.includes('Evaluation.')) {
+        const op = opShortName(next.op_name)
+        if (op === EVALUATE_OP) evaluationIds.add(id)
+        else if (next.parent_id && ROW_OP.test(op)) evaluationIds.add(next.parent_id)
+      }
     }
     traces.insertSpans(spans)
     // IMMEDIATE: reads then writes; another writer on the file must make this wait, not fail.
   }).immediate()
-  return { res, traceIds: [...new Set(spans.map((span) => span.traceId))], spanCount: spans.length }
+  return { res, traceIds: [...new Set(spans.map((span) => span.traceId))], spanCount: spans.length, evaluationIds: [...evaluationIds] }
 }
 
 /** Renames a call (`/call/update`): its span (and trace, when it names one) and what Weave reads back. */
@@ -179,6 +192,11 @@ function subtract(total: Usage, children: Usage): Usage {
   }
   return own
 }
+
+/** The op of a Weave evaluation's root call (Evaluation.evaluate, EvaluationLogger, Python). */
+export const EVALUATE_OP = 'Evaluation.evaluate'
+/** The op of one evaluated row: the JS SDK's camelCase and Python's (also EvaluationLogger's) snake_case. */
+export const ROW_OP = /^Evaluation\.(predictAndScore|predict_and_score)$/
 
 const EVALUATION_OP = /^Evaluation\.|(^|\.)(predict_and_score|predictAndScore)$/
 const LLM_OP = /^(openai|anthropic|litellm|mistral|groq|cohere|google|gemini|vertexai|bedrock)[._]|chat\.completions|(^|\.)messages\.(create|stream)$|responses\.create$/i

@@ -3,7 +3,9 @@
  * object, with its rows (a table ref in `val.rows`) as plain JSON objects.
  */
 import type { TraceDb } from '../db'
+import { valueDigest } from './digest'
 import { parseWeaveRef } from './ids'
+import { parsePyJson } from './pyjson'
 import { readObject } from './objects'
 import { readRow, tableRowDigests } from './tables'
 
@@ -63,6 +65,24 @@ export function readWeaveDatasetRows(traces: TraceDb, name: string, digest?: str
   const digests = rowDigests(traces, project, val.rows)
   if (!digests || !ref) return []
   return digests.map((d) => (readRow(traces.sqlite, ref.projectId, d) ?? {}) as Record<string, unknown>)
+}
+
+/**
+ * Each row's Weft row id: its own `id` when it has one, else `w-` and the start
+ * of its Weave row digest, stable across dataset versions (identical rows get
+ * -2, -3…). The rule `weave.importDataset` applies (traceHandlers.ts), so a
+ * Weave evaluation's rows line up with the imported dataset's; the SDK test
+ * tests/node/weave-evals.test.ts holds the two to the same ids.
+ */
+export function weaveRowIds(rows: ReadonlyArray<Record<string, unknown>>): string[] {
+  const seen = new Map<string, number>()
+  return rows.map((row) => {
+    if (row.id !== undefined && row.id !== null && row.id !== '') return String(row.id)
+    const base = `w-${valueDigest(parsePyJson(JSON.stringify(row))).slice(0, 12)}`
+    const n = (seen.get(base) ?? 0) + 1
+    seen.set(base, n)
+    return n === 1 ? base : `${base}-${n}`
+  })
 }
 
 function rowDigests(traces: TraceDb, projectId: string, rows: unknown): string[] | undefined {
