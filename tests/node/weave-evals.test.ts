@@ -3,7 +3,7 @@
  * a child Node process pointed at the ingest server, runs an Evaluation (a
  * boolean and a dict scorer), one with trials, a failing model and a failing
  * scorer, and an EvaluationLogger; each must land in eval_runs/eval_rows with
- * source 'weave' and show in `weft eval list`.
+ * source 'weave' and show in `weft eval list`, `show` and `compare`.
  */
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
@@ -148,5 +148,18 @@ describe('Weave evaluations as Weft runs', () => {
     const view = JSON.parse(show.out) as { run: { source: string }; rows: unknown[] }
     expect(view.run.source).toBe('weave')
     expect(view.rows).toHaveLength(3)
+  })
+
+  it('compares two Weave runs row by row with `weft eval compare`', async () => {
+    const [baseline, candidate] = [runNamed('qa-eval').id, runNamed('qa-trials').id]
+    const compared = await runWeft(['eval', 'compare', baseline, candidate, '--project', ingest.dir, '--json'], { cwd: ingest.dir })
+    expect(compared.err).toBe('')
+    // compare exits 1 when a row regressed, as it does for Weft's own runs.
+    expect(compared.code).toBe(1)
+    const c = JSON.parse(compared.out) as { regressions: Array<{ rowId: string; scorer: string }>; improvements: Array<{ rowId: string }>; onlyInCandidate: string[] }
+    // Same dataset, so every row lines up; only 1+2 lost its exact match (shaky answers 4), and 5+5 has no score at all.
+    expect(c.onlyInCandidate).toEqual([])
+    expect(c.regressions).toEqual([{ rowId: importedIds.get('1+2'), scorer: 'exact', from: 1, to: 0 }])
+    expect(c.improvements).toEqual([])
   })
 })
