@@ -416,6 +416,8 @@ export const operations = {
         trials: z.number().int().min(1).max(100).optional(),
         resume: EvalRunIdSchema.optional(),
         cache: z.boolean().optional(),
+        /** `key=value` overrides of the definition (`--set`), applied before it is checked. */
+        set: z.array(z.string().min(3).max(2000)).max(100).optional(),
       })
       .strict(),
     response: z.object({ run: EvalRunSchema, summary: EvalSummarySchema }),

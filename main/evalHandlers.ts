@@ -14,7 +14,8 @@ type EvalOperation = 'evals.run' | 'evals.cancel' | 'evals.runs' | 'evals.get' |
 /** What the evaluation handlers need from the workbench. */
 export interface EvalHandlerContext {
   store(): Promise<ObjectStore>
-  providers(dir: string): Providers
+  /** A provider layer for one run, with its calls in flight per provider. */
+  providers(dir: string, concurrency?: Record<string, number>): Providers
   traces(): TraceDb
   progress(event: EventOf<'progress'>): void
 }
@@ -29,17 +30,21 @@ export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, Eval
     return run
   }
   return {
-    'evals.run': async ({ name, concurrency, trials, resume, cache }) => {
+    'evals.run': async ({ name, concurrency, trials, resume, cache, set }) => {
       const store = await ctx.store()
       const controller = new AbortController()
       let runId: string | null = resume ?? null
       if (runId) running.set(runId, controller)
       try {
         const result = await runEvaluation({
-          store, providers: ctx.providers(store.dir), traces: ctx.traces(), name, concurrency, trials, resume, cache,
+          store, providers: (limits) => ctx.providers(store.dir, limits), traces: ctx.traces(), name, concurrency, trials, resume, cache, set,
           signal: controller.signal,
+          // The run id is known before the first row: a cancel (or a person who must resume after a crash) can name it at once.
+          onStart: (id) => {
+            running.set((runId = id), controller)
+            ctx.progress({ taskId: `eval:${id}`, label: `Evaluating ${name}`, done: 0, total: null, state: 'running', message: `run ${id}` })
+          },
           onProgress: (p) => {
-            if (!runId) running.set((runId = p.runId), controller)
             const means = Object.entries(p.means).map(([id, m]) => `${id} ${m.toFixed(2)}`).join(', ')
             ctx.progress({ taskId: `eval:${p.runId}`, label: `Evaluating ${name}`, done: p.done, total: p.total, state: 'running', message: `${p.errors} errors${means ? `; ${means}` : ''}` })
           },

@@ -307,7 +307,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     }),
     ...createEvalHandlers({
       store: requireStore,
-      providers: (dir) => createProviders({ secrets, projectDir: dir, ...options.providerOptions }),
+      providers: (dir, concurrency) => createProviders({ secrets, projectDir: dir, ...options.providerOptions, ...(concurrency ? { concurrency } : {}) }),
       traces: () => traceProjects.project(requireProject().dir).traces,
       progress: (event) => emit('progress', event),
     }),

@@ -1,7 +1,7 @@
 /** What the evaluation operations return (issue 8): runs, their rows, summaries and comparisons. */
 import { z } from 'zod'
 
-const Score = z.object({ score: z.number(), pass: z.boolean().optional() }).nullable()
+const Score = z.object({ score: z.number(), pass: z.boolean().optional(), reason: z.string().optional() }).nullable()
 
 /** One dataset row × trial of a run. */
 export const EvalRowSchema = z.object({
@@ -29,6 +29,8 @@ export const EvalSummarySchema = z.object({
   latencyP95Ms: z.number().nullable(),
   tokens: z.number(),
   costUsd: z.number(),
+  /** Absent in summaries stored before it existed. */
+  overall: z.object({ passed: z.number().int(), passRate: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable() }).optional(),
 })
 
 /** A run as stored: what ran, with which pinned versions, and how it ended. */

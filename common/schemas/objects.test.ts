@@ -46,18 +46,19 @@ describe('ScorerDefinitionSchema', () => {
 })
 
 describe('EvaluationDefinitionSchema', () => {
-  const base = { dataset: 'dataset:tickets@v3', target: { prompt: 'prompt:classify' }, scorers: [{ id: 'exact', type: 'equals' }] }
+  const base = { dataset: 'dataset:tickets@v3', target: { prompt: 'prompt:classify', model: 'model:fast' }, scorers: [{ id: 'exact', type: 'equals' }] }
 
   it('defaults trials to 1 and accepts every documented field', () => {
     const full = {
       ...base,
       description: 'd',
-      target: { prompt: 'classify@production', model: 'model:fast@1a2b3c4', http: { url: 'http://127.0.0.1:8000/run', method: 'POST', headers: { 'X-Env': 'ci' } }, sdk: 'app.main:run' },
-      scorers: [{ id: 'plan', type: 'trajectory', params: { mode: 'in-order' }, columns: { expected: 'gold' }, step: { name: 'plan', kind: 'llm' }, threshold: 0.5 }],
+      target: { prompt: 'classify@production', model: 'model:fast@1a2b3c4' },
+      scorers: [{ id: 'plan', type: 'trajectory', params: { mode: 'in-order' }, columns: { expected: 'gold', output: 'output.plan' } }, { id: 'tone', type: 'scorer:tone@v2' }],
       trials: 3,
       concurrency: 8,
-      constraints: { max_latency_ms: 2000, max_cost_usd: 0.01 },
-      thresholds: { plan: 0.8 },
+      providerConcurrency: { openai: 4 },
+      constraints: { maxLatencyMs: 2000, maxCostUsd: 0.01 },
+      thresholds: { plan: 0.8, overall: 0.9 },
     }
     expect(EvaluationDefinitionSchema.parse(full).trials).toBe(3)
     expect(EvaluationDefinitionSchema.parse(base).trials).toBe(1)
@@ -67,7 +68,10 @@ describe('EvaluationDefinitionSchema', () => {
     const cases: [unknown, string, RegExp][] = [
       [{ ...base, dataset: 'prompt:x' }, 'dataset', /must reference a dataset/],
       [{ ...base, dataset: 'dataset:../x' }, 'dataset', /not a valid reference/],
-      [{ ...base, target: {} }, 'target', /at least one of prompt, model, http or sdk/],
+      [{ ...base, target: {} }, 'target', /needs \{prompt, model\} or \{http: \{url\}\}/],
+      [{ ...base, target: { prompt: 'p' } }, 'target', /needs a model too/],
+      [{ ...base, target: { prompt: 'p', model: 'm', http: { url: 'http://127.0.0.1:1/' } } }, 'target', /not both/],
+      [{ ...base, constraints: { max_latency_ms: 5 } }, 'constraints', /unknown|Unrecognized/i],
       [{ ...base, scorers: [] }, 'scorers', /at least one scorer/],
       [{ ...base, scorers: [{ id: 'a', type: 'equals' }, { id: 'a', type: 'contains' }] }, 'scorers.1.id', /duplicate scorer id "a"/],
       [{ ...base, thresholds: { exact: 1.5 } }, 'thresholds.exact', /between 0 and 1/],

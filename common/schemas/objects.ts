@@ -23,7 +23,6 @@ export function refSchema(kind: ObjectKind) {
   })
 }
 
-const IdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be an id: letters, digits, ".", "_" and "-" (at most 64)')
 const TypeIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:@._-]{0,119}$/, 'must be a scorer type like equals, regex or llm-judge')
 const ParamsSchema = z.record(z.string(), z.json())
 const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -54,29 +53,41 @@ export const ModelConfigSchema = z.strictObject({
 /** Parsed model config. */
 export type ModelConfig = z.output<typeof ModelConfigSchema>
 
-/** A step of a run's trace that a scorer looks at instead of the final output. */
-const StepSelectorSchema = z.strictObject({ name: z.string().min(1).optional(), kind: z.string().min(1).optional() })
+/**
+ * Where a scorer reads its inputs (column mapping): `expected: answer` reads
+ * the expected answer from the row's `answer` column instead of `expected`;
+ * `output: output.category` scores one field of the target's (JSON) output.
+ * Paths are dotted; `row.` and `output.` say which side, a bare path is the row's.
+ */
+const ColumnsSchema = z.strictObject({
+  expected: z.string().min(1).max(200).optional(),
+  output: z.string().min(1).max(200).optional(),
+})
 
-/** Fields a scorer definition and an evaluation's inline scorer share; semantics come with the evaluation runner. */
-const scorerFields = {
-  type: TypeIdSchema,
-  params: ParamsSchema.optional(),
-  /** Scorer argument → dataset column (or output path) to read it from. */
-  columns: z.record(z.string(), z.string()).optional(),
-  step: StepSelectorSchema.optional(),
-  threshold: z.number().optional(),
-}
-
-/** `scorers/*.yaml`: a reusable scorer (a built-in with params, a judge prompt, or code). */
-export const ScorerDefinitionSchema = z.strictObject({ ...scorerFields, description: z.string().optional() })
+/** `scorers/*.yaml`: a reusable scorer — a built-in type with its parameters (a judge rubric, a regex, code). */
+export const ScorerDefinitionSchema = z.strictObject({
+  type: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a built-in scorer type like equals, regex, llm-judge or javascript'),
+  params: ParamsSchema.default({}),
+  columns: ColumnsSchema.optional(),
+  description: z.string().max(2000).optional(),
+})
 
 /** Parsed scorer definition. */
 export type ScorerDefinition = z.output<typeof ScorerDefinitionSchema>
 
-/** One scorer as an evaluation uses it. */
-export const EvaluationScorerSchema = z.strictObject({ id: IdSchema, ...scorerFields })
+/**
+ * One scorer as an evaluation uses it: a built-in `type`, or `scorer:NAME@v`
+ * naming a reusable scorer (its params are the base, these override them).
+ */
+export const EvaluationScorerSchema = z.strictObject({
+  /** The name results use (unique in the evaluation). */
+  id: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must start with a letter: letters, digits, _ . - (at most 64)'),
+  type: TypeIdSchema,
+  params: ParamsSchema.default({}),
+  columns: ColumnsSchema.optional(),
+})
 
-/** What an evaluation runs each row through. */
+/** The system under test: a prompt version × a model config, or an HTTP endpoint. */
 export const EvaluationTargetSchema = z
   .strictObject({
     prompt: refSchema('prompt').optional(),
@@ -84,27 +95,35 @@ export const EvaluationTargetSchema = z
     http: z
       .strictObject({
         url: HttpUrlSchema,
-        method: z.enum(['GET', 'POST', 'PUT', 'PATCH'], { error: 'must be GET, POST, PUT or PATCH' }).optional(),
-        headers: z.record(z.string(), z.string()).optional(),
+        method: z.enum(['POST', 'PUT'], { error: 'must be POST or PUT' }).default('POST'),
+        headers: z.record(z.string(), z.string()).default({}),
+        timeoutMs: z.int().positive().max(600_000).default(60_000),
       })
       .optional(),
-    sdk: z.string().min(1).optional(),
   })
-  .refine((t) => Boolean(t.prompt ?? t.model ?? t.http ?? t.sdk), 'needs at least one of prompt, model, http or sdk')
+  .superRefine((t, ctx) => {
+    if (t.http && (t.prompt || t.model)) ctx.addIssue({ code: 'custom', message: 'is either {prompt, model} or {http: {url}}, not both' })
+    else if (!t.http && !(t.prompt && t.model)) {
+      ctx.addIssue({ code: 'custom', message: t.prompt || t.model ? `needs a ${t.prompt ? 'model' : 'prompt'} too: a prompt runs on a model config` : 'needs {prompt, model} or {http: {url}}' })
+    }
+  })
 
-/** `evals/*.yaml`: dataset × target × scorers × trials × thresholds. */
+/** `evals/*.yaml`: dataset × target × scorers × trials × thresholds — what the engine runs, checked before any call. */
 export const EvaluationDefinitionSchema = z
   .strictObject({
-    description: z.string().optional(),
+    description: z.string().max(2000).optional(),
     dataset: refSchema('dataset'),
     target: EvaluationTargetSchema,
     scorers: z.array(EvaluationScorerSchema).min(1, 'needs at least one scorer'),
-    trials: z.int().min(1).default(1),
-    concurrency: z.int().min(1).optional(),
-    constraints: z
-      .strictObject({ max_latency_ms: z.number().positive().optional(), max_cost_usd: z.number().nonnegative().optional() })
-      .optional(),
-    thresholds: z.record(z.string(), z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1')).optional(),
+    trials: z.int().min(1).max(100).default(1),
+    /** Rows in flight at once. */
+    concurrency: z.int().min(1).max(256).default(4),
+    /** Calls in flight at once per provider (`openai: 8`), below `concurrency` when a provider's rate limit needs it. */
+    providerConcurrency: z.record(z.string().min(1), z.int().min(1).max(256)).default({}),
+    /** Per row: a slower or dearer answer fails the constraint (scored as `constraint.latency` / `constraint.cost`). */
+    constraints: z.strictObject({ maxLatencyMs: z.number().positive().optional(), maxCostUsd: z.number().nonnegative().optional() }).default({}),
+    /** Per scorer id, the pass rate (or mean) a run must reach; `overall` is the share of rows that passed every scorer without an error. */
+    thresholds: z.record(z.string(), z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1')).default({}),
   })
   .superRefine((evaluation, ctx) => {
     const seen = new Set<string>()
@@ -112,12 +131,12 @@ export const EvaluationDefinitionSchema = z
       if (seen.has(scorer.id)) ctx.addIssue({ code: 'custom', path: ['scorers', i, 'id'], message: `duplicate scorer id "${scorer.id}"` })
       seen.add(scorer.id)
     })
-    for (const key of Object.keys(evaluation.thresholds ?? {})) {
-      if (!seen.has(key)) ctx.addIssue({ code: 'custom', path: ['thresholds', key], message: `no scorer has the id "${key}" (${[...seen].join(', ')})` })
+    for (const key of Object.keys(evaluation.thresholds)) {
+      if (key !== 'overall' && !seen.has(key)) ctx.addIssue({ code: 'custom', path: ['thresholds', key], message: `no scorer has the id "${key}" (${[...seen].join(', ')})` })
     }
   })
 
-/** Parsed evaluation definition (trials defaulted). */
+/** Parsed evaluation definition (defaults filled). */
 export type EvaluationDefinition = z.output<typeof EvaluationDefinitionSchema>
 
 /** The longest dataset row id. */

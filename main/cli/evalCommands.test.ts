@@ -68,4 +68,31 @@ describe('weft eval', () => {
     expect(await weft('eval', 'run', 'triage', '--format', 'yaml', ...p)).toBe(1)
     expect(err).toMatch(/--format takes table, json or junit/)
   })
+
+  it('overrides the definition with --set, prints the run id first, and resumes the latest unfinished run', async () => {
+    await weft('save', 'prompt:triage', file('p3.prompt', 'Triage: {{ticket}}\n'), ...p)
+    const code = await weft('eval', 'run', 'triage', '--set', 'scorers.0.params.values=[printer]', '--set', 'thresholds.mentions=0.2', ...p)
+    expect(code, err).toBe(0)
+    expect(out).toMatch(/mentions +0\.250 +25\.0%/)
+    // Without a terminal the run id still comes out on stderr, with the command that resumes it.
+    expect(err).toMatch(/^triage: run (\S+) \(resume with: weft eval run triage --resume \1\)/)
+    expect(await weft('eval', 'run', 'triage', '--set', 'trials=zero', ...p)).toBe(1)
+    expect(err).toMatch(/--set trials=zero: trials: /)
+    expect(await weft('eval', 'run', 'triage', '--concurrency', '0', ...p)).toBe(1)
+    expect(err).toMatch(/--concurrency takes a whole number/)
+    expect(await weft('eval', 'run', 'triage', '--resume', ...p)).toBe(1)
+    expect(err).toMatch(/No interrupted or cancelled run of triage to resume/)
+  })
+
+  it('takes a label as the baseline: the latest run of the version it marks', async () => {
+    expect(await weft('eval', 'run', 'triage', ...p)).toBe(0)
+    const good = /run (\S+)/.exec(out)![1]!
+    expect(await weft('label', 'prompt:triage@latest', 'production', ...p)).toBe(0)
+    await weft('save', 'prompt:triage', file('p4.prompt', 'Triage it\n'), ...p)
+    expect(await weft('eval', 'run', 'triage', '--baseline', 'production', '--format', 'json', ...p)).toBe(1)
+    const report = JSON.parse(out) as { baseline: string; regressed: string[] }
+    expect(report).toMatchObject({ baseline: good, regressed: ['mentions'] })
+    expect(await weft('eval', 'run', 'triage', '--baseline', 'staging', ...p)).toBe(1)
+    expect(err).toMatch(/--baseline staging: not a run id, 'last', or a label/)
+  })
 })

@@ -25,6 +25,7 @@ export function summaryTable(summary: Summary): string {
   for (const [id, s] of Object.entries(summary.scorers)) {
     lines.push(`${id.padEnd(20)} ${num(s.mean).padStart(6)}  ${pct(s.passRate).padStart(6)}   ${s.low === null ? '' : `${num(s.low, 2)}–${num(s.high, 2)}`}`)
   }
+  if (summary.overall) lines.push(`${'overall'.padEnd(20)} ${''.padStart(6)}  ${pct(summary.overall.passRate).padStart(6)}   ${summary.overall.low === null ? '' : `${num(summary.overall.low, 2)}–${num(summary.overall.high, 2)}`}`)
   lines.push('', `rows ${summary.rows} · errors ${summary.errors} · latency p50 ${summary.latencyP50Ms?.toFixed(0) ?? '—'} ms, p95 ${summary.latencyP95Ms?.toFixed(0) ?? '—'} ms · ${summary.tokens} tokens · $${summary.costUsd.toFixed(4)}`)
   return lines.join('\n')
 }
@@ -39,13 +40,37 @@ export function failedThresholds(summary: Summary, thresholds: Record<string, nu
   return failed
 }
 
-/** Share of rows without errors (a row passing every scorer needs the rows; the summary has the error count). */
+/** Share of rows that ran without an error and failed no scorer. */
 function overall(summary: Summary): number | null {
-  return summary.rows ? (summary.rows - summary.errors) / summary.rows : null
+  return summary.overall?.passRate ?? null
 }
 
 const runLine = (r: Run) =>
   `${r.id}  ${r.name.padEnd(16)} ${r.status.padEnd(9)} ${new Date(r.startedMs).toISOString().replace('T', ' ').slice(0, 19)}  ${r.summary ? Object.entries(r.summary.scorers).map(([id, s]) => `${id} ${pct(s.passRate ?? s.mean)}`).join(' ') : ''}`
+
+/**
+ * The run to compare with: a run id; `last`, the newest finished run of the
+ * evaluation; or a label (`production`) — the newest finished run whose
+ * pinned prompt, model or dataset is the version that label marks now.
+ */
+async function findBaseline(wb: Parameters<Parameters<CliContext['withProject']>[1]>[0], name: string, baseline: string): Promise<string> {
+  const runs = (await wb.call('evals.runs', { name, limit: 500 })).runs.filter((r) => r.status === 'finished')
+  if (baseline === 'last') {
+    if (!runs[0]) throw new WeftError('NOT_FOUND', `No finished run of ${name} to use as the baseline`)
+    return runs[0].id
+  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(baseline)) return baseline
+  for (const run of runs) {
+    for (const kind of ['prompt', 'model', 'dataset'] as const) {
+      const pinned = run.pinned[kind]
+      if (!pinned) continue
+      const object = pinned.slice(kind.length + 1, pinned.indexOf('@'))
+      const labelled = await wb.call('refs.resolve', { ref: `${kind}:${object}@${baseline}` }).catch(() => null)
+      if (labelled && pinned.endsWith(`@${labelled.digest}`)) return run.id
+    }
+  }
+  throw new WeftError('NOT_FOUND', `--baseline ${baseline}: not a run id, 'last', or a label on a version that a finished run of ${name} used`)
+}
 
 /** Adds `weft eval`. */
 export function registerEvalCommands(program: Command, ctx: CliContext): void {
@@ -54,31 +79,46 @@ export function registerEvalCommands(program: Command, ctx: CliContext): void {
 
   projectOptions(evalCmd.command('run').description('Run a saved evaluation with its versions pinned; exits 1 when a threshold fails.'))
     .argument('<name>', 'the evaluation (evals/NAME.yaml)')
+    .option('--set <key=value...>', 'override a field of the definition, e.g. concurrency=8 or target.model=model:fast@v2 (repeatable)')
     .option('--concurrency <n>', 'rows in flight', (v) => Number(v))
     .option('--trials <n>', 'runs per row', (v) => Number(v))
     .option('--threshold <rule...>', 'fail below this, e.g. "category>=0.9" (repeatable; overrides the definition)')
-    .option('--resume <run>', 'continue a cancelled or killed run')
-    .option('--baseline <run>', "compare with this run (or 'last': the previous finished run of this evaluation); exits 1 on a regression beyond noise")
+    .option('--resume [run]', 'continue a cancelled or killed run (default: the latest one of this evaluation)')
+    .option('--baseline <run>', "compare with a run, 'last' (the previous finished run), or a label such as production (the latest run of the version it marks); exits 1 on a regression beyond noise")
     .option('--format <format>', 'table, json or junit', 'table')
     .option('-o, --output <file>', 'write the report to FILE instead of standard output')
     .option('--no-cache', 'call the models even for requests answered before')
-    .action((name: string, opts: Opts & { concurrency?: number; trials?: number; threshold?: string[]; resume?: string; baseline?: string; format: string; output?: string; cache: boolean }) =>
+    .action((name: string, opts: Opts & { set?: string[]; concurrency?: number; trials?: number; threshold?: string[]; resume?: string | true; baseline?: string; format: string; output?: string; cache: boolean }) =>
       ctx.withProject(opts.project, async (wb) => {
         if (!['table', 'json', 'junit'].includes(opts.format)) throw new WeftError('INVALID_REQUEST', `--format takes table, json or junit, not "${opts.format}"`)
+        for (const [flag, value] of [['--concurrency', opts.concurrency], ['--trials', opts.trials]] as const) {
+          if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new WeftError('INVALID_REQUEST', `${flag} takes a whole number of at least 1`)
+        }
         const format = opts.json ? 'json' : opts.format
         // The baseline is found before this run exists, so 'last' is never the run itself.
-        const baselineId = opts.baseline === 'last' ? (await wb.call('evals.runs', { name })).runs.find((r) => r.status === 'finished')?.id : opts.baseline
-        if (opts.baseline && !baselineId) throw new WeftError('NOT_FOUND', `No finished run of ${name} to use as the baseline`)
+        const baselineId = opts.baseline ? await findBaseline(wb, name, opts.baseline) : undefined
+        let resume = opts.resume
+        if (resume === true) {
+          const unfinished = (await wb.call('evals.runs', { name })).runs.find((r) => r.source === 'weft' && (r.status === 'interrupted' || r.status === 'cancelled'))
+          if (!unfinished) throw new WeftError('NOT_FOUND', `No interrupted or cancelled run of ${name} to resume`)
+          resume = unfinished.id
+        }
         const tty = Boolean(process.stderr.isTTY) && format === 'table'
         const stop = wb.on('progress', (p) => {
-          if (!tty || !p.taskId.startsWith('eval:')) return
+          if (!p.taskId.startsWith('eval:')) return
+          // The run id goes out first, even without a terminal: after a crash, it is what --resume needs.
+          if (p.done === 0 && p.message?.startsWith('run ')) return void io.err(`${name}: ${p.message} (resume with: weft eval run ${name} --resume ${p.taskId.slice(5)})\n`)
+          if (!tty) return
           const width = 30
           const filled = p.total ? Math.round((p.done / p.total) * width) : 0
           process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total ?? '?'} ${p.message ?? ''}   `)
         })
         let result: ResponseOf<'evals.run'>
         try {
-          result = await wb.call('evals.run', { name, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.trials ? { trials: opts.trials } : {}), ...(opts.resume ? { resume: opts.resume } : {}), ...(opts.cache === false ? { cache: false } : {}) })
+          result = await wb.call('evals.run', {
+            name, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.trials ? { trials: opts.trials } : {}), ...(resume ? { resume } : {}),
+            ...(opts.cache === false ? { cache: false } : {}), ...(opts.set?.length ? { set: opts.set } : {}),
+          })
         } finally {
           stop()
           if (tty) process.stderr.write('\n')

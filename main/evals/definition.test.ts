@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { WeftError } from '../../common/errors'
 import { packageRoot } from '../paths'
-import { parseEvaluation, parseThreshold } from './definition'
+import { applySets, loadEvaluation, parseEvaluation, parseThreshold, type DefinitionReader } from './definition'
 import type { Scorer } from './scorers/types'
 
 const fake = (type: string, params: z.ZodType): Scorer => ({
@@ -45,11 +45,54 @@ describe('evaluation definitions', () => {
     const base = 'dataset: tickets\ntarget: {prompt: summarize, model: fast}\n'
     expect(failure(`${base}scorers:\n  - {id: a, type: nope}\n`).message).toBe('evals/x.yaml: scorers.0.type: unknown scorer type "nope"')
     expect(failure(`${base}scorers:\n  - {id: a, type: latency-max, params: {ms: -1}}\n`).issues?.[0]?.path).toBe('scorers.0.params.ms')
-    expect(failure(`${base}scorers:\n  - {id: a, type: latency-max, params: {ms: 5}}\n  - {id: a, type: latency-max, params: {ms: 5}}\n`).message).toMatch(/scorers\.1\.id: "a" is used twice/)
+    expect(failure(`${base}scorers:\n  - {id: a, type: latency-max, params: {ms: 5}}\n  - {id: a, type: latency-max, params: {ms: 5}}\n`).message).toMatch(/scorers\.1\.id: duplicate scorer id "a"/)
     expect(failure(`${base}scorers:\n  - {id: a, type: latency-max, params: {ms: 5}}\nthresholds: {b: 0.9}\n`).message).toMatch(/thresholds\.b: no scorer has the id "b"/)
     const yaml = failure(`${base}scorers:\n  - {id: a, type: latency-max, params: {ms: 5}}\ntrials: many\n`)
     expect(yaml.issues?.[0]).toMatchObject({ path: 'trials', line: 5 })
     expect(failure('dataset: tickets\ntarget: {model: fast}\nscorers: []\n').issues?.map((i) => i.path)).toEqual(expect.arrayContaining(['target', 'scorers']))
+  })
+
+  it('checks templated parameters for everything but the template', () => {
+    const base = 'dataset: tickets\ntarget: {prompt: summarize, model: fast}\n'
+    expect(parseEvaluation(`${base}scorers:\n  - {id: a, type: json-field-equals, params: {field: category, expected: "{{expected.category}}"}}\n`, 'evals/x.yaml', lookup).scorers[0]!.params).toEqual({ field: 'category', expected: '{{expected.category}}' })
+    // The template stands for a string; the misspelt field beside it is still an error.
+    expect(failure(`${base}scorers:\n  - {id: a, type: json-field-equals, params: {feild: category, expected: "{{expected}}"}}\n`).issues?.map((i) => i.path)).toEqual(['scorers.0.params.field', 'scorers.0.params'])
+    expect(failure(`${base}scorers:\n  - {id: a, type: contains, params: {values: "{{expected}}", extra: 1}}\n`).message).toMatch(/scorers\.0\.params/)
+  })
+
+  it('applies --set key=value overrides before the check, values read as YAML', () => {
+    const text = 'dataset: tickets\ntarget: {prompt: summarize, model: fast}\nscorers:\n  - {id: a, type: latency-max, params: {ms: 5}}\n'
+    const d = parseEvaluation(text, 'evals/x.yaml', lookup, ['concurrency=16', 'target.model=model:slow@v2', 'scorers.0.params.ms=250', 'providerConcurrency.openai=4'])
+    expect(d).toMatchObject({ concurrency: 16, target: { model: 'model:slow@v2' }, providerConcurrency: { openai: 4 } })
+    expect(d.scorers[0]!.params).toEqual({ ms: 250 })
+    expect(() => parseEvaluation(text, 'evals/x.yaml', lookup, ['concurrency=lots'])).toThrow(/--set concurrency=lots: concurrency: /)
+    expect(() => parseEvaluation(text, 'evals/x.yaml', lookup, ['concurrency'])).toThrow(/--set takes key=value/)
+    expect(() => applySets({ scorers: [] }, ['scorers.x.id=a'])).toThrow(/is a list; use an index/)
+    expect(() => parseEvaluation(text, 'evals/x.yaml', lookup, ['scorers.0.params.ms=-3'])).toThrow(/scorers\.0\.params\.ms/)
+  })
+
+  it('resolves reusable scorers (scorer:NAME) with their params as the base, pins them, and checks every reference first', async () => {
+    const objects: Record<string, string> = { 'scorer:fast-enough': 'type: latency-max\nparams: {ms: 100}\n', 'scorer:broken': 'type: latency-max\nparams: {ms: 100}\nextra: 1\n' }
+    const reader: DefinitionReader = {
+      resolve: async (ref) => {
+        if (ref.includes('missing')) throw new Error('not found')
+        return { ref }
+      },
+      readScorer: async (ref) => {
+        const content = objects[ref]
+        if (!content) throw new Error(`no scorer ${ref}`)
+        return { ref: `${ref}@abc123`, content, file: `scorers/${ref.slice(7)}.yaml` }
+      },
+    }
+    const text = (dataset: string, type: string) => `dataset: ${dataset}\ntarget: {prompt: summarize, model: fast}\nscorers:\n  - {id: quick, type: "${type}", params: {ms: 50}}\n`
+    const { definition, pinned } = await loadEvaluation(text('tickets', 'scorer:fast-enough'), 'evals/x.yaml', lookup, reader)
+    expect(definition.scorers[0]).toMatchObject({ id: 'quick', type: 'latency-max', params: { ms: 50 } })
+    expect(pinned).toEqual({ 'scorer.quick': 'scorer:fast-enough@abc123' })
+    const bad = await loadEvaluation(text('missing', 'scorer:nope'), 'evals/x.yaml', lookup, reader).catch((e: WeftError) => e)
+    expect((bad as WeftError).issues?.map((i) => i.path)).toEqual(['dataset', 'scorers.0.type'])
+    expect((bad as WeftError).message).toMatch(/^evals\/x\.yaml: dataset: missing: not found/)
+    const broken = await loadEvaluation(text('tickets', 'scorer:broken'), 'evals/x.yaml', lookup, reader).catch((e: WeftError) => e)
+    expect((broken as WeftError).message).toMatch(/scorers\.0\.type: scorer:broken: scorers\/broken\.yaml:3: extra: unknown field "extra"/)
   })
 
   it('parses command-line thresholds', () => {

@@ -10,6 +10,7 @@ import { saveObject } from '../store/writes'
 import { openTraceDb, type TraceDb } from '../traces/db'
 import { runEvaluation } from './engine'
 import { runStore } from './runStore'
+import type { Provider } from '../providers/types'
 
 let dir: string
 let store: ObjectStore
@@ -45,7 +46,7 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
-const providers = () => createProviders({ secrets: async () => undefined, projectDir: dir })
+const providers = () => (concurrency: Record<string, number>) => createProviders({ secrets: async () => undefined, projectDir: dir, concurrency })
 
 describe('running a saved evaluation', () => {
   it('pins its versions, stores every row and summarises', async () => {
@@ -79,6 +80,65 @@ describe('running a saved evaluation', () => {
     const { summary, run } = await runEvaluation({ store, providers: providers(), traces, name: 'judged' })
     expect(summary.scorers.judge).toMatchObject({ mean: 0.8, passRate: 1 })
     expect(run.status).toBe('finished')
+  })
+
+  it('traces every row: the row root, the model call, then each scorer — an LLM judge’s call under its scorer', async () => {
+    const { run } = await runEvaluation({ store, providers: providers(), traces, name: 'judged' })
+    const rows = runStore(traces.sqlite).rows(run.id)
+    expect(rows.every((r) => /^[0-9a-f]{32}$/.test(r.traceId ?? ''))).toBe(true)
+    expect(new Set(rows.map((r) => r.traceId)).size).toBe(rows.length)
+    const tree = traces.getTrace(rows[0]!.traceId!)!
+    const shape: string[] = []
+    const walk = (node: (typeof tree.roots)[number], parent: string) => {
+      shape.push(`${parent} > ${node.kind} ${node.name}`)
+      for (const child of node.children) walk(child, node.name)
+    }
+    for (const root of tree.roots) walk(root, '-')
+    expect(shape).toEqual(['- > evaluation eval judged', 'eval judged > llm triage', 'eval judged > evaluation score judge', 'score judge > llm judge judge'])
+    const root = traces.getSpan(rows[0]!.traceId!, tree.roots[0]!.id)!
+    expect(root.attributes).toMatchObject({ 'weft.eval.run': run.id, 'weft.eval.row': rows[0]!.rowId, 'weft.eval.trial': 0 })
+    // The judge's reason is kept with its score.
+    expect(rows[0]!.scores.judge).toEqual({ score: 0.8, pass: true, reason: expect.stringContaining('mentions refund') })
+  })
+
+  it('maps columns: expected from another column, output from a field of a JSON answer', async () => {
+    await saveObject(store, canonicalize, { kind: 'prompt', name: 'json-answer', content: '{"category": "{{ticket}}"}\n' })
+    await saveObject(store, canonicalize, { kind: 'dataset', name: 'gold', content: '{"id":"a","ticket":"billing","gold":"billing"}\n{"id":"b","ticket":"bug","gold":"account"}\n' })
+    await saveObject(store, canonicalize, {
+      kind: 'evaluation', name: 'mapped',
+      content: 'dataset: gold\ntarget: {prompt: json-answer, model: offline}\nscorers:\n  - {id: category, type: equals, columns: {expected: gold, output: output.category}}\n',
+    })
+    const { run, summary } = await runEvaluation({ store, providers: providers(), traces, name: 'mapped' })
+    expect(summary.scorers.category).toMatchObject({ passRate: 0.5 })
+    expect(runStore(traces.sqlite).rows(run.id).map((r) => r.scores.category?.pass)).toEqual([true, false])
+  })
+
+  it('holds each provider to its limit while rows run at the evaluation’s concurrency; --set overrides the definition', async () => {
+    let inFlight = 0
+    let peak = 0
+    const slow: Provider = {
+      id: 'slow',
+      async call(request) {
+        peak = Math.max(peak, ++inFlight)
+        await new Promise((r) => setTimeout(r, 15))
+        inFlight--
+        return { output: String(request.messages.at(-1)?.content ?? ''), toolCalls: [], finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 }, costUsd: null, latencyMs: 15, cached: false, error: null }
+      },
+      async *stream() {},
+    }
+    await saveObject(store, canonicalize, { kind: 'model', name: 'slow', content: 'provider: slow\nmodel: s\n' })
+    await saveObject(store, canonicalize, {
+      kind: 'evaluation', name: 'limited',
+      content: 'dataset: tickets\ntarget: {prompt: triage, model: slow}\nscorers:\n  - {id: mentions, type: contains, params: {values: ["{{expected}}"]}}\nconcurrency: 8\nproviderConcurrency: {slow: 2}\n',
+    })
+    const limited = (concurrency: Record<string, number>) => createProviders({ secrets: async () => undefined, projectDir: dir, concurrency, cache: false, vendors: [slow] })
+    await runEvaluation({ store, providers: limited, traces, name: 'limited' })
+    expect(peak).toBe(2)
+    peak = 0
+    const { run } = await runEvaluation({ store, providers: limited, traces, name: 'limited', set: ['providerConcurrency.slow=6', 'scorers.0.params.values=[printer]'] })
+    expect(peak).toBe(6)
+    expect(run.summary!.scorers.mentions!.passRate).toBe(0.25)
+    await expect(runEvaluation({ store, providers: limited, traces, name: 'limited', set: ['trials=0'] })).rejects.toThrow(/--set trials=0: trials: /)
   })
 
   it('refuses a definition with an unknown scorer before any call', async () => {

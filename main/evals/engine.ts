@@ -12,7 +12,7 @@ import { runPrompt } from '../providers/runPrompt'
 import { parseJsonl } from '../store/formats/dataset'
 import type { ObjectStore } from '../store/store'
 import type { TraceDb } from '../traces/db'
-import { parseEvaluation, type EvaluationDefinition } from './definition'
+import { loadEvaluation, type DefinitionReader, type EvaluationDefinition } from './definition'
 import { runLoop, type RunProgress, type RunScorer } from './runLoop'
 import { runStore, type StoredRun } from './runStore'
 import { lookupScorer } from './scorers'
@@ -22,17 +22,24 @@ import { httpTarget, promptTarget, type Target } from './targets'
 /** What {@link runEvaluation} needs. */
 export interface EngineOptions {
   store: ObjectStore
-  providers: Providers
+  /**
+   * The provider layer for this run, with its per-provider limits: calls in
+   * flight per provider (`*` is every other provider).
+   */
+  providers(concurrency: Record<string, number>): Providers
   traces: TraceDb
   /** The evaluation's name (`evals/NAME.yaml`), or a reference to one version. */
   name: string
-  /** Overrides of the definition (`--concurrency`, `--trials`). */
+  /** Overrides of the definition (`--concurrency`, `--trials`, `--set key=value`). */
   concurrency?: number
   trials?: number
+  set?: string[]
   /** Continue this run instead of starting one. */
   resume?: string
   cache?: boolean
   onProgress?(progress: RunProgress & { runId: string }): void
+  /** Called once the run exists (before the first row), with its id. */
+  onStart?(runId: string): void
   signal?: AbortSignal
 }
 
@@ -42,10 +49,22 @@ export interface EngineResult {
   summary: RunSummary
 }
 
-async function buildTarget(options: EngineOptions, definition: EvaluationDefinition): Promise<Target> {
+async function buildTarget(options: EngineOptions, definition: EvaluationDefinition, providers: Providers): Promise<Target> {
   const t = definition.target
-  if ('http' in t) return httpTarget(t.http)
-  return promptTarget({ store: options.store, providers: options.providers, prompt: t.prompt, model: t.model, cache: options.cache })
+  if (t.http) return httpTarget(t.http)
+  return promptTarget({ store: options.store, providers, prompt: t.prompt!, model: t.model!, cache: options.cache })
+}
+
+/** Reads references for the definition check, through the object store. */
+function storeReader(store: ObjectStore): DefinitionReader {
+  return {
+    resolve: async (ref, kind) => ({ ref: (await store.resolve(parseRef(ref, kind))).ref }),
+    async readScorer(ref) {
+      const { resolved, content } = await store.read(parseRef(ref, 'scorer'))
+      if (resolved.kind !== 'scorer') throw new Error(`${resolved.ref} is a ${resolved.kind}, not a scorer`)
+      return { ref: `scorer:${resolved.name}@${resolved.digest}`, content, file: `scorers/${resolved.name}.yaml` }
+    },
+  }
 }
 
 /** Runs (or resumes) an evaluation to the end, or until cancelled. */
@@ -66,36 +85,61 @@ export async function runEvaluation(options: EngineOptions): Promise<EngineResul
   } else {
     const { resolved, content } = await options.store.read(parseRef(options.name, 'evaluation'))
     if (resolved.kind !== 'evaluation') throw new WeftError('INVALID_REQUEST', `${resolved.ref} is a ${resolved.kind}, not an evaluation`, [{ path: 'name', message: 'not an evaluation' }])
-    definition = parseEvaluation(content, `evals/${resolved.name}.yaml`, lookupScorer)
+    const loaded = await loadEvaluation(content, `evals/${resolved.name}.yaml`, lookupScorer, storeReader(options.store), options.set)
+    definition = loaded.definition
     if (options.concurrency) definition.concurrency = options.concurrency
     if (options.trials) definition.trials = options.trials
     const dataset = await options.store.resolve(parseRef(definition.dataset, 'dataset'))
-    pinned = { evaluation: `evaluation:${resolved.name}@${resolved.digest}`, dataset: `dataset:${dataset.name}@${dataset.digest}` }
+    pinned = { evaluation: `evaluation:${resolved.name}@${resolved.digest}`, dataset: `dataset:${dataset.name}@${dataset.digest}`, ...loaded.pinned }
     runId = '' // set below once the target pinned its versions
   }
   const { content: datasetText, resolved: datasetRef } = await options.store.read(parseRef(pinned.dataset!, 'dataset'))
   const rows = parseJsonl(datasetText, `datasets/${datasetRef.name}.jsonl`).map((r) => r as Record<string, unknown> & { id: string })
-  const target = await buildTarget(options, definition)
+  // Rows in flight are the run's concurrency; a provider may be held lower (its rate limit).
+  const providers = options.providers({ '*': definition.concurrency, ...definition.providerConcurrency })
+  // A resumed run calls exactly the versions it pinned when it started.
+  const target = await buildTarget(options, options.resume && definition.target.prompt ? { ...definition, target: { prompt: pinned.prompt!, model: pinned.model! } } : definition, providers)
   if (!options.resume) {
     pinned = { ...pinned, ...target.pinned }
     runId = runs.create(options.name, definition, pinned, await options.store.head().catch(() => null), rows.length * definition.trials)
   }
-  const scorers: RunScorer[] = definition.scorers.map((s) => ({ id: s.id, scorer: lookupScorer(s.type)!, params: s.params }))
+  options.onStart?.(runId)
+  const scorers: RunScorer[] = definition.scorers.map((s) => ({ id: s.id, scorer: lookupScorer(s.type)!, params: s.params, ...(s.columns ? { columns: s.columns } : {}) }))
+  const write = options.traces.sqlite.transaction((result: Parameters<typeof runs.record>[1], spans: Parameters<TraceDb['insertSpans']>[0]) => {
+    // One transaction: a row is stored with its trace or not at all (a kill between them cannot leave half).
+    options.traces.insertSpans(spans)
+    runs.record(runId, result)
+  })
   const outcome = await runLoop({
     rows,
     trials: definition.trials,
     concurrency: definition.concurrency,
-    target: (row, signal) => target.call(row, signal),
+    target: (row, signal, trace) => target.call(row, signal, trace),
     scorers,
     constraints: definition.constraints,
     done: runs.doneKeys(runId),
-    record: (result) => runs.record(runId, result),
+    record: (result, spans) => write.immediate(result, spans),
     onProgress: (progress) => options.onProgress?.({ ...progress, runId }),
-    // The judge's rubric and model resolve like any reference (a label moved mid-run is seen by later rows).
-    judge: async (prompt, model, variables, signal) => {
-      const result = await runPrompt(options.store, options.providers, { prompt: parseRef(prompt, 'prompt'), model: parseRef(model, 'model'), variables }, { signal })
-      if (result.response.error) throw new Error(`judge ${result.response.error.code}: ${result.response.error.message}`)
-      return { text: result.response.output, costUsd: result.response.costUsd }
+    name: options.name,
+    runId,
+    // The judge's rubric and model resolve like any reference (a label moved mid-run is seen by later rows); each call is a span under its scorer.
+    judge: (trace) => async (prompt, model, variables, signal) => {
+      const startMs = Date.now()
+      const result = await runPrompt(options.store, providers, { prompt: parseRef(prompt, 'prompt'), model: parseRef(model, 'model'), variables }, { signal })
+      const { response } = result
+      trace.add({
+        id: trace.newId(), parentId: trace.parentId, name: `judge ${(result.prompt.ref ?? prompt).replace(/^prompt:/, '').replace(/@.*$/, '')}`, kind: 'llm', startMs, endMs: Date.now(),
+        status: response.error ? 'error' : 'ok', error: response.error ? { message: response.error.message, type: response.error.code } : null,
+        inputs: { messages: result.rendered.messages }, output: { text: response.output },
+        attributes: {
+          'weft.prompt': `prompt:${(result.prompt.ref ?? prompt).replace(/^prompt:/, '').replace(/@.*$/, '')}@${result.prompt.digest}`,
+          'weft.model': `model:${result.model.ref.replace(/^model:/, '').replace(/@.*$/, '')}@${result.model.digest}`, 'weft.cached': response.cached,
+        },
+        usage: response.usage ? { [model]: { inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens } } : {},
+        costUsd: response.costUsd,
+      })
+      if (response.error) throw new Error(`judge ${response.error.code}: ${response.error.message}`)
+      return { text: response.output, costUsd: response.costUsd }
     },
     signal: options.signal,
   })

@@ -69,7 +69,7 @@ describe('the evaluation loop', () => {
     expect(first.stored).toHaveLength(7)
     const before = new Set(first.stored.map((r) => r.rowId))
     const ran: string[] = []
-    const resumed = await runLoop({ ...first, done: new Set(first.stored.map((r) => resultKey(r.rowId, r.trial))), target: async (row, signal) => { ran.push(String(row.id)); return options().target(row, signal) } })
+    const resumed = await runLoop({ ...first, done: new Set(first.stored.map((r) => resultKey(r.rowId, r.trial))), target: async (row, signal, trace) => { ran.push(String(row.id)); return options().target(row, signal, trace) } })
     expect(resumed).toEqual({ ran: 13, skipped: 7, cancelled: false })
     expect(ran.sort()).toEqual(rows.map((r) => r.id).filter((id) => !before.has(id)).sort())
     expect(summarize(first.stored)).toEqual(summarize(full.stored))

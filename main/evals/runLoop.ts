@@ -5,7 +5,9 @@
  * it before the next progress event, so a killed run resumes with exactly the
  * rows that are missing. A failing row is a result, never the end of the run.
  */
-import { resolveParams } from './params'
+import type { SpanInput } from '../../common/schemas/span'
+import { lookup, resolveParams } from './params'
+import { rowSpans, scoredSpans, startRowTrace, type RowTrace } from './rowTrace'
 import type { JudgeCall, ScoredSpan, Scorer } from './scorers/types'
 import type { RowResult } from './summary'
 
@@ -15,7 +17,7 @@ export interface TargetAnswer {
   latencyMs: number
   tokens: number
   costUsd: number | null
-  /** The row's trace, for step and trajectory scorers. */
+  /** The row's steps when they did not go through the row's trace (an app's own spans, read back). */
   spans?: ScoredSpan[]
 }
 
@@ -25,6 +27,8 @@ export interface RunScorer {
   scorer: Scorer
   /** Parameters as written; `{{row.path}}` templates are filled per row. */
   params: Record<string, unknown>
+  /** Column mapping: where `expected` and `output` are read from (dotted paths; `output.` reads the target's output). */
+  columns?: { expected?: string; output?: string }
 }
 
 /** Progress after each row. */
@@ -43,18 +47,44 @@ export interface RunLoopOptions {
   rows: ReadonlyArray<Record<string, unknown> & { id: string }>
   trials: number
   concurrency: number
-  target(row: Record<string, unknown>, signal: AbortSignal): Promise<TargetAnswer>
+  /** Calls the system under test; records its call(s) as spans under `trace`. */
+  target(row: Record<string, unknown>, signal: AbortSignal, trace: RowTrace): Promise<TargetAnswer>
   scorers: readonly RunScorer[]
   constraints?: { maxLatencyMs?: number; maxCostUsd?: number }
   /** `rowId/trial` keys already stored (resume): they are not run again. */
   done?: ReadonlySet<string>
-  /** Stores one result; awaited before the row counts as done. */
-  record(result: RowResult): Promise<void> | void
+  /** Stores one result with its trace; awaited before the row counts as done. */
+  record(result: RowResult, spans: SpanInput[]): Promise<void> | void
   onProgress?(progress: RunProgress): void
-  /** Lets LLM-as-judge scorers call models. */
-  judge?: JudgeCall
+  /** Lets LLM-as-judge scorers call models; `trace` records the call under the scorer's span. */
+  judge?: (trace: { add: RowTrace['add']; newId(): string; parentId: string }) => JudgeCall
+  /** Names the row's root span (`eval NAME`) and tags it. */
+  name?: string
+  runId?: string
   signal?: AbortSignal
   now?: () => number
+}
+
+/**
+ * Reads a column-mapped input: `output` / `output.a.b` from the target's
+ * output (a JSON string is parsed to reach inside it), anything else from the
+ * row (`row.` prefix optional).
+ */
+export function mapped(path: string, row: Record<string, unknown>, output: unknown): unknown {
+  const [head, ...rest] = path.split('.')
+  if (head === 'output') {
+    if (rest.length === 0) return output
+    let value = output
+    if (typeof value === 'string') {
+      try {
+        value = JSON.parse(value) as unknown
+      } catch {
+        throw new Error(`column ${path}: the output is text, not JSON`)
+      }
+    }
+    return lookup({ output: value }, path)
+  }
+  return lookup(row, head === 'row' ? rest.join('.') : path)
 }
 
 /** The key of a row's trial in `done`. */
@@ -79,29 +109,47 @@ export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; s
   const started = now()
 
   const runOne = async ({ row, trial }: (typeof work)[number]): Promise<void> => {
+    const trace = startRowTrace()
+    const startedMs = Date.now()
     let answer: TargetAnswer | null = null
     let error: string | null = null
     try {
-      answer = await options.target(row, signal)
+      answer = await options.target(row, signal, trace)
     } catch (caught) {
       if (signal.aborted) return
       error = (caught as Error).message || String(caught)
     }
+    const steps = answer?.spans ?? scoredSpans(trace.spans)
     const scores: RowResult['scores'] = {}
-    for (const { id, scorer, params } of options.scorers) {
+    for (const { id, scorer, params, columns } of options.scorers) {
       if (!answer) {
         scores[id] = null
         continue
       }
+      const spanId = trace.newId()
+      const scoreStart = Date.now()
+      let reason: string | undefined
+      let failed: string | null = null
       try {
         const filled = scorer.params.parse(resolveParams(params, row))
-        const result = await scorer.score({ output: answer.output, row, expected: row.expected, latencyMs: answer.latencyMs, costUsd: answer.costUsd, spans: answer.spans }, filled, { signal, judge: options.judge })
-        scores[id] = result.pass === undefined ? { score: result.score } : { score: result.score, pass: result.pass }
+        const output = columns?.output ? mapped(columns.output, row, answer.output) : answer.output
+        const expected = columns?.expected ? mapped(columns.expected, row, answer.output) : row.expected
+        const judge = options.judge?.({ add: trace.add, newId: trace.newId, parentId: spanId })
+        const result = await scorer.score({ output, row, expected, latencyMs: answer.latencyMs, costUsd: answer.costUsd, spans: steps }, filled, { signal, judge })
+        reason = result.reason
+        scores[id] = { score: result.score, ...(result.pass === undefined ? {} : { pass: result.pass }), ...(result.reason ? { reason: result.reason } : {}) }
       } catch (caught) {
+        if (signal.aborted) return
         // A scorer that cannot judge this row (a missing column, a bad value) scores it as failed, with the reason kept.
-        scores[id] = { score: 0, pass: false }
-        error ??= `scorer ${id}: ${(caught as Error).message}`
+        failed = (caught as Error).message || String(caught)
+        scores[id] = { score: 0, pass: false, reason: failed }
+        error ??= `scorer ${id}: ${failed}`
       }
+      trace.add({
+        id: spanId, parentId: trace.rootId, name: `score ${id}`, kind: 'evaluation', startMs: scoreStart, endMs: Date.now(),
+        status: failed ? 'error' : 'ok', error: failed ? { message: failed } : null,
+        output: scores[id], attributes: { 'weft.scorer': scorer.meta.type, 'weft.scorer_id': id, ...(reason ? { 'weft.reason': reason } : {}) },
+      })
     }
     const c = options.constraints ?? {}
     if (answer && c.maxLatencyMs !== undefined) scores['constraint.latency'] = { score: Number(answer.latencyMs <= c.maxLatencyMs), pass: answer.latencyMs <= c.maxLatencyMs }
@@ -111,16 +159,23 @@ export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; s
     }
     const result: RowResult = {
       rowId: row.id, trial, output: answer?.output ?? null, error, latencyMs: answer?.latencyMs ?? null,
-      tokens: answer?.tokens ?? 0, costUsd: answer?.costUsd ?? null, scores,
+      tokens: answer?.tokens ?? 0, costUsd: answer?.costUsd ?? null, scores, traceId: trace.traceId,
     }
     if (signal.aborted) return
-    await options.record(result)
+    const inputs = Object.fromEntries(Object.entries(row).filter(([key]) => key !== 'id' && key !== 'expected'))
+    const spans = rowSpans(trace, {
+      name: `eval ${options.name ?? 'row'}`, kind: 'evaluation', startMs: startedMs, endMs: Date.now(),
+      status: error ? 'error' : 'ok', error: error ? { message: error } : null,
+      inputs, output: { output: result.output, expected: row.expected ?? null, scores },
+      attributes: { 'weft.source': 'eval', 'weft.eval.name': options.name ?? null, 'weft.eval.run': options.runId ?? null, 'weft.eval.row': row.id, 'weft.eval.trial': trial },
+    })
+    await options.record(result, spans)
     finished++
     if (error) errors++
-    for (const [id, s] of Object.entries(scores)) {
-      if (!s) continue
+    for (const [id, score] of Object.entries(scores)) {
+      if (!score) continue
       const sum = (sums[id] ??= { total: 0, n: 0 })
-      sum.total += s.score
+      sum.total += score.score
       sum.n++
     }
     const elapsed = now() - started
@@ -129,7 +184,7 @@ export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; s
       done: skipped + finished,
       total,
       errors,
-      means: Object.fromEntries(Object.entries(sums).map(([id, s]) => [id, s.total / s.n])),
+      means: Object.fromEntries(Object.entries(sums).map(([id, sum]) => [id, sum.total / sum.n])),
       etaMs: finished ? (elapsed / finished) * remaining : null,
     })
   }

@@ -15,7 +15,8 @@ export interface RowResult {
   latencyMs: number | null
   tokens: number
   costUsd: number | null
-  scores: Record<string, { score: number; pass?: boolean } | null>
+  /** Per scorer; null when the target failed so nothing was scored. `reason` says why (a judge's words, a scorer's error). */
+  scores: Record<string, { score: number; pass?: boolean; reason?: string } | null>
   /** The row's trace (target call, then scorer calls), when it was traced. */
   traceId?: string
 }
@@ -40,6 +41,8 @@ export interface RunSummary {
   latencyP95Ms: number | null
   tokens: number
   costUsd: number
+  /** Rows that ran without an error and failed no scorer (the `overall` threshold), with a 95% interval. */
+  overall: { passed: number; passRate: number | null; low: number | null; high: number | null }
 }
 
 /** The p-th quantile (nearest rank) of sorted numbers. */
@@ -91,6 +94,8 @@ export function summarize(rows: readonly RowResult[]): RunSummary {
     }
   }
   const latencies = rows.flatMap((r) => (r.latencyMs === null ? [] : [r.latencyMs])).sort((a, b) => a - b)
+  const passed = rows.filter((r) => r.error === null && Object.values(r.scores).every((s) => s !== null && s.pass !== false)).length
+  const [low, high] = rows.length ? wilson(passed, rows.length) : [null, null]
   return {
     rows: rows.length,
     errors: rows.filter((r) => r.error !== null).length,
@@ -99,6 +104,7 @@ export function summarize(rows: readonly RowResult[]): RunSummary {
     latencyP95Ms: quantile(latencies, 0.95),
     tokens: rows.reduce((t, r) => t + r.tokens, 0),
     costUsd: round(rows.reduce((t, r) => t + (r.costUsd ?? 0), 0)),
+    overall: { passed, passRate: rows.length ? round(passed / rows.length) : null, low: low === null ? null : round(low), high: high === null ? null : round(high) },
   }
 }
 

@@ -10,12 +10,14 @@ import { createProviders } from '../providers/registry'
 import { canonicalize } from '../store/formats'
 import { openObjectStore, type ObjectStore } from '../store/store'
 import { saveObject, setLabel } from '../store/writes'
+import { startRowTrace } from './rowTrace'
 import { httpTarget, promptTarget } from './targets'
 
 let dir: string
 let store: ObjectStore
 let server: http.Server
 let url: string
+let lastTraceparent: string | undefined
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-targets-'))
@@ -28,6 +30,7 @@ beforeAll(async () => {
     let body = ''
     req.on('data', (c) => (body += c))
     req.on('end', () => {
+      lastTraceparent = req.headers.traceparent as string | undefined
       const row = JSON.parse(body) as { question: string }
       if (row.question === 'fail') return void res.writeHead(503).end('overloaded')
       if (row.question === 'html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>')
@@ -49,17 +52,26 @@ describe('evaluation targets', () => {
     expect(target.pinned.prompt).toMatch(/^prompt:answer@[0-9a-f]{40}$/)
     // A new version after pinning does not change what the run uses.
     await saveObject(store, canonicalize, { kind: 'prompt', name: 'answer', content: 'Changed: {{question}}\n' })
-    const answer = await target.call({ id: 'r1', question: 'Where is my parcel?', expected: 'x' }, new AbortController().signal)
+    const trace = startRowTrace()
+    const answer = await target.call({ id: 'r1', question: 'Where is my parcel?', expected: 'x' }, new AbortController().signal, trace)
     expect(String(answer.output)).toContain('Answer: Where is my parcel?')
-    expect(answer.spans?.[0]).toMatchObject({ kind: 'llm', name: 'answer' })
+    // The call is a span of the row's trace, with the rendered messages and the pinned versions.
+    expect(trace.spans).toHaveLength(1)
+    expect(trace.spans[0]).toMatchObject({ kind: 'llm', name: 'answer', parentId: trace.rootId, status: 'ok', attributes: { 'weft.prompt': target.pinned.prompt } })
+    expect(JSON.stringify(trace.spans[0]!.inputs)).toContain('Where is my parcel?')
     expect(answer.costUsd).toBe(0)
   })
 
   it('POSTs a row to an HTTP endpoint and takes its JSON; failures say why', async () => {
     const target = httpTarget({ url })
     const signal = new AbortController().signal
-    expect((await target.call({ id: 'r1', question: 'hi' }, signal)).output).toEqual({ answer: 'HI' })
-    await expect(target.call({ id: 'r2', question: 'fail' }, signal)).rejects.toThrow(/answered 503: overloaded/)
-    await expect(target.call({ id: 'r3', question: 'html' }, signal)).rejects.toThrow(/did not answer JSON/)
+    const trace = startRowTrace()
+    expect((await target.call({ id: 'r1', question: 'hi' }, signal, trace)).output).toEqual({ answer: 'HI' })
+    // The app can join the row's trace: the request carries a W3C traceparent naming the row's root span.
+    expect(lastTraceparent).toBe(`00-${trace.traceId}-${trace.rootId}-01`)
+    expect(trace.spans[0]).toMatchObject({ kind: 'chain', name: 'POST /answer', status: 'ok', attributes: { 'http.status_code': 200 } })
+    await expect(target.call({ id: 'r2', question: 'fail' }, signal, trace)).rejects.toThrow(/answered 503: overloaded/)
+    expect(trace.spans[1]).toMatchObject({ status: 'error', error: { message: expect.stringMatching(/503/) } })
+    await expect(target.call({ id: 'r3', question: 'html' }, signal, startRowTrace())).rejects.toThrow(/did not answer JSON/)
   })
 })

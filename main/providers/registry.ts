@@ -28,7 +28,7 @@ export interface ProvidersOptions {
   cache?: ResponseCache | false
   policy?: Partial<RetryPolicy>
   clock?: Clock
-  /** Calls at once per provider (default 4), or per provider id. */
+  /** Calls at once per provider (default 4), or per provider id (`*`: every provider not named). */
   concurrency?: number | Record<string, number>
   /** Extra or replacement vendor implementations (tests, plugins). */
   vendors?: Provider[]
@@ -72,7 +72,7 @@ export function createProviders(options: ProvidersOptions): Providers {
   const limiterFor = (id: string) => {
     let limiter = limiters.get(id)
     if (!limiter) {
-      const max = typeof options.concurrency === 'number' ? options.concurrency : (options.concurrency?.[id] ?? 4)
+      const max = typeof options.concurrency === 'number' ? options.concurrency : (options.concurrency?.[id] ?? options.concurrency?.['*'] ?? 4)
       limiters.set(id, (limiter = createLimiter(max)))
     }
     return limiter

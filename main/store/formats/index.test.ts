@@ -24,7 +24,7 @@ const MESSY: [ObjectKind, string, string][] = [
   ['dataset', 'datasets/d.jsonl', '{ "b": 1, "id": "x" }\r\n{"id": "y", "s": "\\u00e9"}'],
   ['model', 'models/m.yaml', 'provider: openai\r\nmodel: x'],
   ['scorer', 'scorers/s.yml', 'type: regex\nparams:\n  pattern: "^a"\n\n\n'],
-  ['evaluation', 'evals/e.yaml', 'dataset: d\rtarget: { prompt: p }\rscorers: [{ id: a, type: equals }]'],
+  ['evaluation', 'evals/e.yaml', 'dataset: d\rtarget: { prompt: p, model: m }\rscorers: [{ id: a, type: equals }]'],
 ]
 
 describe('canonicalize', () => {

@@ -55,11 +55,11 @@ describe('canonicalizeYamlObject', () => {
 
 describe('parseYamlObject', () => {
   it('defaults an evaluation to one trial', () => {
-    expect(parseYamlObject('evaluation', 'dataset: t\ntarget: { prompt: p }\nscorers: [{ id: a, type: equals }]\n', 'evals/e.yaml').trials).toBe(1)
+    expect(parseYamlObject('evaluation', 'dataset: t\ntarget: { prompt: p, model: m }\nscorers: [{ id: a, type: equals }]\n', 'evals/e.yaml').trials).toBe(1)
   })
 
   it('points an unknown scorer field at its line', () => {
-    const error = failure(() => parseYamlObject('evaluation', 'dataset: t\ntarget: { prompt: p }\nscorers:\n  - id: a\n    type: equals\n    treshold: 1\n', 'evals/e.yaml'))
+    const error = failure(() => parseYamlObject('evaluation', 'dataset: t\ntarget: { prompt: p, model: m }\nscorers:\n  - id: a\n    type: equals\n    treshold: 1\n', 'evals/e.yaml'))
     expect(error.issues?.[0]).toMatchObject({ line: 6, path: 'scorers.0.treshold', message: 'unknown field "treshold"' })
   })
 })
