@@ -61,7 +61,8 @@ export interface WeaveRun {
     constraints: Record<string, never>
     thresholds: Record<string, never>
   }
-  pinned: Record<string, string>
+  /** The evaluate call's ref (`call`, which finds the run again on re-delivery), the Evaluation, dataset and model refs. */
+  pinned: Record<string, string> & { call: string }
   status: 'finished' | 'failed'
   startedMs: number
   endedMs: number
@@ -168,7 +169,7 @@ export function mapWeaveEvaluation(e: WeaveEvaluationCalls): WeaveRun {
   const trials = rows.reduce((t, r) => Math.max(t, r.trial + 1), trialsAsked)
   const name = str(e.evaluation?.name) ?? e.displayName ?? opShortName(e.root.opName)
   const dataset = str(e.evaluation?.dataset)
-  const pinned: Record<string, string> = { call: callRef(e.projectId, e.root.id) }
+  const pinned: WeaveRun['pinned'] = { call: callRef(e.projectId, e.root.id) }
   if (typeof rootInputs.self === 'string') pinned.evaluation = rootInputs.self
   if (dataset) pinned.dataset = dataset
   if (modelRef) pinned.model = modelRef
@@ -187,7 +188,7 @@ export function mapWeaveEvaluation(e: WeaveEvaluationCalls): WeaveRun {
   }
 }
 
-/** The ref of a Weave call, which the run keeps in `pinned.call` (and is found by on re-delivery). */
+/** A Weave call's ref. */
 export function callRef(projectId: string, callId: string): string {
   return `weave:///${projectId}/call/${callId}`
 }

@@ -16,7 +16,7 @@ import type { SpanNode, TraceDb } from '../db'
 import { callStatements, EVALUATE_OP, opShortName, ROW_OP, type CallRow } from './calls'
 import { weaveRowIds } from './datasets'
 import { valueDigest } from './digest'
-import { mapWeaveEvaluation, callRef, type EvalCall, type WeaveEvaluationCalls, type WeaveRun } from './evaluationRows'
+import { mapWeaveEvaluation, type EvalCall, type WeaveEvaluationCalls, type WeaveRun } from './evaluationRows'
 import { parseWeaveRef } from './ids'
 import { readObject } from './objects'
 import { parsePyJson } from './pyjson'
@@ -47,17 +47,17 @@ export function recordWeaveEvaluation(traces: TraceDb, callId: string): string |
   return calls ? storeWeaveRun(traces.sqlite, mapWeaveEvaluation(calls)) : undefined
 }
 
-/** The run of a Weave evaluate call, if it was recorded. */
-export function findWeaveRun(db: Database.Database, projectId: string, callId: string): string | undefined {
-  return db.prepare<[string], { id: string }>("SELECT id FROM eval_runs WHERE source = 'weave' AND json_extract(pinned, '$.call') = ?").get(callRef(projectId, callId))?.id
+/** The run recorded for a Weave evaluate call (by its ref, `pinned.call`), if any. */
+export function findWeaveRun(db: Database.Database, evaluateCallRef: string): string | undefined {
+  // Unindexed, but eval_runs holds one row per run and this runs once per evaluation end.
+  return db.prepare<[string], { id: string }>("SELECT id FROM eval_runs WHERE source = 'weave' AND json_extract(pinned, '$.call') = ?").get(evaluateCallRef)?.id
 }
 
 /** Stores a mapped run in one transaction: a half-written run is never seen, and a re-delivery rewrites the same rows. */
 export function storeWeaveRun(db: Database.Database, run: WeaveRun): string {
   const runs = runStore(db)
   return db.transaction(() => {
-    const callId = parseWeaveRef(run.pinned.call!)!
-    const runId = findWeaveRun(db, callId.projectId, callId.name) ?? runs.create(
+    const runId = findWeaveRun(db, run.pinned.call) ?? runs.create(
       // The store keeps definitions as JSON; a Weave run's says what Weave ran, not a Weft target.
       run.name, run.definition as unknown as Parameters<RunStore['create']>[1], run.pinned, null, run.total,
       { now: run.startedMs, source: 'weave', pid: null },
