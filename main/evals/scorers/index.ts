@@ -5,6 +5,7 @@
 import { contains } from './contains'
 import { costMax } from './costMax'
 import { equals } from './equals'
+import { javascript } from './javascript'
 import { jsonFieldEquals } from './jsonFieldEquals'
 import { jsonSchema } from './jsonSchema'
 import { jsonValid } from './jsonValid'
@@ -31,6 +32,7 @@ const list: Scorer[] = [
   latencyMax,
   costMax,
   llmJudgeScorer,
+  javascript,
   trajectoryScorer
 ] as Scorer[]
 
