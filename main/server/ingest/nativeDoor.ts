@@ -1,13 +1,15 @@
 /**
- * The native door, spoken by the Weft SDK: span batches in, and the two reads
- * an app needs (`getPrompt`, `getDataset`). Reads go through the same
- * validating dispatch as the workbench API, so they answer exactly what
- * `objects.get` and `prompts.render` answer in the app.
+ * The native door, spoken by the Weft SDK: span batches in, the two reads an
+ * app needs (`getPrompt`, `getDataset`), and the runs of `evaluate()`
+ * (evalsDoor.ts). Reads go through the same validating dispatch as the
+ * workbench API, so they answer exactly what `objects.get` and
+ * `prompts.render` answer in the app.
  */
 import { z } from 'zod'
 import { describeIssues, issuesFromZod } from '../../../common/dispatch'
 import { toWeftError } from '../../../common/errors'
 import { HTTP_STATUS } from '../statusCodes'
+import { evalsRoutes } from './evalsDoor'
 import { errorReply } from './ingestServer'
 import { parseJsonBody, recordSpans } from './ingestBody'
 import type { IngestReadOperation, IngestReply, IngestRequest, IngestRoute } from './types'
@@ -50,5 +52,6 @@ export function nativeRoutes(): IngestRoute[] {
     },
     { method: 'POST', path: '/weft/v1/objects/get', handle: (request) => readObject(request, 'objects.get') },
     { method: 'POST', path: '/weft/v1/prompts/render', handle: (request) => readObject(request, 'prompts.render') },
+    ...evalsRoutes(),
   ]
 }
