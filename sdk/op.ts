@@ -5,6 +5,7 @@
  * object per span, no closures per call, encoding once at the end.
  */
 import { activeExporter, state } from './client'
+import { evaluating } from './collect'
 import { endSpan } from './end'
 import { stringifySafe } from './serialize'
 import { attributeScope, opIdentity, SpanRecord, storage, type Attributes, type SpanKind } from './span'
@@ -111,7 +112,8 @@ export function op<F extends (...args: never[]) => unknown>(fn: F, options: OpOp
   let names: readonly (string | undefined)[] | undefined = options.paramNames
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const exporter = state.initialized ? state.exporter : activeExporter()
-    if (exporter === null) return Reflect.apply(fn, this, args)
+    // During evaluate() spans are made even with export off: scorers read the row's spans locally.
+    if (exporter === null && !evaluating()) return Reflect.apply(fn, this, args)
     const span = new SpanRecord(identity, storage.getStore() ?? state.rootScope)
     if (args.length > 0) {
       try {

@@ -69,7 +69,8 @@ function qualify(text: string, kind: 'prompt' | 'dataset'): string {
   return trimmed
 }
 
-function post(path: string, body: unknown, options: ReadOptions): Promise<unknown> {
+/** POSTs JSON to Weft with the project token; a failure is a WeftReadError (status 0 when Weft could not be reached). */
+export function post(path: string, body: unknown, options: ReadOptions): Promise<unknown> {
   const endpoint = options.endpoint ?? state.endpoint ?? process.env.WEFT_ENDPOINT
   const token = options.token ?? state.token ?? process.env.WEFT_TOKEN
   if (!endpoint || !token) return Promise.reject(new WeftReadError('Weft: reading needs an endpoint and a token: call init({ endpoint, token }) or set WEFT_ENDPOINT and WEFT_TOKEN', 0, 'NOT_CONFIGURED'))

@@ -9,6 +9,7 @@
  * re-wrapping at the source.
  */
 import { activeExporter, state } from '../client'
+import { evaluating } from '../collect'
 import { endSpan } from '../end'
 import { stringifySafe } from '../serialize'
 import { opIdentity, SpanRecord, storage, type Attributes, type OpIdentity } from '../span'
@@ -100,7 +101,8 @@ function follow(span: SpanRecord, recorder: LlmRecorder, params: Record<string, 
 export function traceLlmCall(recorder: LlmRecorder, original: AnyFunction, thisArg: unknown, args: unknown[]): unknown {
   const exporter = state.initialized ? state.exporter : activeExporter()
   const parent = storage.getStore()
-  if (exporter === null || parent?.span?.integration !== undefined) return Reflect.apply(original, thisArg, args)
+  // During evaluate() the call is recorded even with export off: scorers read the row's spans locally.
+  if ((exporter === null && !evaluating()) || parent?.span?.integration !== undefined) return Reflect.apply(original, thisArg, args)
   let span: SpanRecord
   let params: Record<string, unknown>
   try {
