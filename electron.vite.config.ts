@@ -16,6 +16,8 @@ export default defineConfig({
           cli: resolve(root, 'main/cli/index.ts'),
           // The ingest server's worker thread (desktop and weft serve).
           ingestWorker: resolve(root, 'main/server/ingest/worker.ts'),
+          // An evaluation run's worker thread (desktop and weft serve).
+          evalWorker: resolve(root, 'main/evals/worker/evalWorker.ts'),
         },
       },
     },

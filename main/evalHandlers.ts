@@ -6,6 +6,8 @@ import { runEvaluation } from './evals/engine'
 import { runStore } from './evals/runStore'
 import { compareRuns } from './evals/summary'
 import type { Providers } from './providers/registry'
+import type { SecretSource } from './providers/types'
+import { runInWorker } from './evals/worker/host'
 import type { ObjectStore } from './store/store'
 import type { TraceDb } from './traces/db'
 
@@ -18,6 +20,12 @@ export interface EvalHandlerContext {
   providers(dir: string, concurrency?: Record<string, number>): Providers
   traces(): TraceDb
   progress(event: EventOf<'progress'>): void
+  /** New row traces were written (the trace list and text index catch up). */
+  spansAdded(dir: string, traceIds: readonly string[], count: number): void
+  /** The built evaluation worker (out/main/evalWorker.js): runs go to a worker thread; null runs them in this thread. */
+  worker?: string | null
+  /** API keys, for runs in a worker (which asks for each by message). */
+  secrets: SecretSource
 }
 
 /** Builds the evaluation operations' handlers. */
@@ -36,19 +44,22 @@ export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, Eval
       let runId: string | null = resume ?? null
       if (runId) running.set(runId, controller)
       try {
-        const result = await runEvaluation({
-          store, providers: (limits) => ctx.providers(store.dir, limits), traces: ctx.traces(), name, concurrency, trials, resume, cache, set,
-          signal: controller.signal,
-          // The run id is known before the first row: a cancel (or a person who must resume after a crash) can name it at once.
-          onStart: (id) => {
-            running.set((runId = id), controller)
-            ctx.progress({ taskId: `eval:${id}`, label: `Evaluating ${name}`, done: 0, total: null, state: 'running', message: `run ${id}` })
-          },
-          onProgress: (p) => {
-            const means = Object.entries(p.means).map(([id, m]) => `${id} ${m.toFixed(2)}`).join(', ')
-            ctx.progress({ taskId: `eval:${p.runId}`, label: `Evaluating ${name}`, done: p.done, total: p.total, state: 'running', message: `${p.errors} errors${means ? `; ${means}` : ''}` })
-          },
-        })
+        // The run id is known before the first row: a cancel (or a person who must resume after a crash) can name it at once.
+        const onStart = (id: string) => {
+          running.set((runId = id), controller)
+          ctx.progress({ taskId: `eval:${id}`, label: `Evaluating ${name}`, done: 0, total: null, state: 'running', message: `run ${id}` })
+        }
+        const onProgress = (p: { runId: string; done: number; total: number; errors: number; means: Record<string, number> }) => {
+          const means = Object.entries(p.means).map(([id, m]) => `${id} ${m.toFixed(2)}`).join(', ')
+          ctx.progress({ taskId: `eval:${p.runId}`, label: `Evaluating ${name}`, done: p.done, total: p.total, state: 'running', message: `${p.errors} errors${means ? `; ${means}` : ''}` })
+        }
+        const spansAdded = (traceIds: readonly string[], count: number) => ctx.spansAdded(store.dir, traceIds, count)
+        const result = ctx.worker
+          ? await runInWorker({ file: ctx.worker, data: { dir: store.dir, name, concurrency, trials, set, resume, cache }, secrets: ctx.secrets, signal: controller.signal, onStart, onProgress, spansAdded })
+          : await runEvaluation({
+              store, providers: (limits) => ctx.providers(store.dir, limits), traces: ctx.traces(), name, concurrency, trials, resume, cache, set,
+              signal: controller.signal, onStart, onProgress, spansAdded,
+            })
         ctx.progress({ taskId: `eval:${result.run.id}`, label: `Evaluating ${name}`, done: result.summary.rows, total: result.run.total, state: result.run.status === 'cancelled' ? 'cancelled' : 'finished' })
         return { run: result.run as never, summary: result.summary }
       } finally {

@@ -20,6 +20,7 @@ import { createRunHandlers, type RunHandlerContext } from './runHandlers'
 import { createTraceHandlers } from './traceHandlers'
 import { createEvalHandlers } from './evalHandlers'
 import { createProviders } from './providers/registry'
+import { evalWorkerFile } from './evals/worker/host'
 import { TraceProjects } from './traces/projects'
 import type { IngestProject, IngestReadOperation } from './server/ingest/types'
 import { DEFAULT_KEY_NAMES, chainSecretSources, envSecretSource, type Keychain } from './providers/secrets'
@@ -66,6 +67,13 @@ export interface WorkbenchOptions {
   secrets?: SecretSource
   /** Provider layer options (tests: retry policy, clock). */
   providerOptions?: RunHandlerContext['providerOptions']
+  /**
+   * The built evaluation worker: runs go to a worker thread so the app stays
+   * responsive. Default: out/main/evalWorker.js for the desktop and web mode
+   * when running from the bundle; the CLI (nothing to keep responsive) and
+   * source runs evaluate in-thread.
+   */
+  evalWorker?: string | null
 }
 
 /** The workbench: the contract's implementation plus events. */
@@ -310,6 +318,9 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       providers: (dir, concurrency) => createProviders({ secrets, projectDir: dir, ...options.providerOptions, ...(concurrency ? { concurrency } : {}) }),
       traces: () => traceProjects.project(requireProject().dir).traces,
       progress: (event) => emit('progress', event),
+      spansAdded: (dir, traceIds, count) => traceProjects.project(dir).spansAdded(traceIds, count),
+      worker: options.evalWorker !== undefined ? options.evalWorker : options.host === 'cli' ? null : evalWorkerFile(),
+      secrets,
     }),
     ...createRepoHandlers({
       store: requireStore,

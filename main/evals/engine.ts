@@ -40,6 +40,8 @@ export interface EngineOptions {
   onProgress?(progress: RunProgress & { runId: string }): void
   /** Called once the run exists (before the first row), with its id. */
   onStart?(runId: string): void
+  /** New row traces are in the trace database (coalesced, at most four times a second): the trace list and text index catch up. */
+  spansAdded?(traceIds: readonly string[], count: number): void
   signal?: AbortSignal
 }
 
@@ -110,6 +112,14 @@ export async function runEvaluation(options: EngineOptions): Promise<EngineResul
     options.traces.insertSpans(spans)
     runs.record(runId, result)
   })
+  const added = { traceIds: [] as string[], count: 0, timer: null as NodeJS.Timeout | null }
+  const flushAdded = () => {
+    if (added.timer) clearTimeout(added.timer)
+    added.timer = null
+    if (added.count) options.spansAdded?.(added.traceIds, added.count)
+    added.traceIds = []
+    added.count = 0
+  }
   const outcome = await runLoop({
     rows,
     trials: definition.trials,
@@ -118,7 +128,12 @@ export async function runEvaluation(options: EngineOptions): Promise<EngineResul
     scorers,
     constraints: definition.constraints,
     done: runs.doneKeys(runId),
-    record: (result, spans) => write.immediate(result, spans),
+    record: (result, spans) => {
+      write.immediate(result, spans)
+      added.traceIds.push(result.traceId!)
+      added.count += spans.length
+      added.timer ??= setTimeout(flushAdded, 250)
+    },
     onProgress: (progress) => options.onProgress?.({ ...progress, runId }),
     name: options.name,
     runId,
@@ -143,6 +158,7 @@ export async function runEvaluation(options: EngineOptions): Promise<EngineResul
     },
     signal: options.signal,
   })
+  flushAdded()
   const summary = summarize(runs.rows(runId))
   runs.finish(runId, outcome.cancelled ? 'cancelled' : 'finished', summary)
   return { run: runs.get(runId)!, summary }

@@ -1,0 +1,28 @@
+/** Messages between the workbench and an evaluation run's worker thread (evalWorker.ts). */
+import type { ErrorIssue } from '../../../common/errors'
+import type { RunProgress } from '../runLoop'
+import type { EngineResult } from '../engine'
+
+/** What the worker is started with. */
+export interface EvalWorkerData {
+  /** The project folder (its object store and `.weft/traces.db`). */
+  dir: string
+  name: string
+  concurrency?: number
+  trials?: number
+  set?: string[]
+  resume?: string
+  cache?: boolean
+}
+
+/** Workbench → worker. */
+export type ToEvalWorker = { type: 'cancel' } | { type: 'secret'; id: number; value: string | undefined }
+
+/** Worker → workbench. */
+export type FromEvalWorker =
+  | { type: 'started'; runId: string }
+  | { type: 'progress'; progress: RunProgress & { runId: string } }
+  | { type: 'spans'; traceIds: string[]; count: number }
+  | { type: 'secret'; id: number; name: string }
+  | { type: 'done'; result: EngineResult }
+  | { type: 'failed'; error: { code: string; message: string; issues?: ErrorIssue[] } }
