@@ -231,7 +231,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     spanTimer ??= setTimeout(flushSpanEvents, TRACE_EVENT_DELAY_MS)
   }
   const ingestCandidates = async () => [...new Set([...(project?.status === 'ready' ? [project.dir] : []), ...(await recent.list()).map((p) => p.dir)])]
-  const traceProjects = new TraceProjects({ read: readForIngest, candidates: ingestCandidates, spansAdded: announceSpans })
+  const traceProjects = new TraceProjects({ read: readForIngest, candidates: ingestCandidates, spansAdded: announceSpans, indexInBackground: options.host !== 'cli' })
   let ingestStatus: { url: string | null; error: string | null } = { url: null, error: 'This host does not run an ingest server' }
 
   const handlers: Handlers = {

@@ -141,6 +141,12 @@ describe('running a saved evaluation', () => {
     await expect(runEvaluation({ store, providers: limited, traces, name: 'limited', set: ['trials=0'] })).rejects.toThrow(/--set trials=0: trials: /)
   })
 
+  it('ends the run as failed, with the reason, when its results cannot be stored', async () => {
+    const full = Object.assign(Object.create(traces) as typeof traces, { insertSpans: () => { throw new Error('database or disk is full') } })
+    await expect(runEvaluation({ store, providers: providers(), traces: full, name: 'triage' })).rejects.toThrow("Could not store the evaluation's results: database or disk is full")
+    expect(runStore(traces.sqlite).list('triage')[0]).toMatchObject({ status: 'failed' })
+  })
+
   it('refuses a definition with an unknown scorer before any call', async () => {
     await saveObject(store, canonicalize, { kind: 'evaluation', name: 'broken', content: 'dataset: tickets\ntarget: {prompt: triage, model: offline}\nscorers:\n  - {id: x, type: vibes}\n' })
     await expect(runEvaluation({ store, providers: providers(), traces, name: 'broken' })).rejects.toThrow('evals/broken.yaml: scorers.0.type: unknown scorer type "vibes"')

@@ -5,9 +5,10 @@
  * it before the next progress event, so a killed run resumes with exactly the
  * rows that are missing. A failing row is a result, never the end of the run.
  */
+import { setMaxListeners } from 'node:events'
 import type { SpanInput } from '../../common/schemas/span'
 import { lookup, resolveParams } from './params'
-import { rowSpans, scoredSpans, startRowTrace, type RowTrace } from './rowTrace'
+import { nowMs, rowSpans, scoredSpans, startRowTrace, type RowTrace } from './rowTrace'
 import type { JudgeCall, ScoredSpan, Scorer } from './scorers/types'
 import type { RowResult } from './summary'
 
@@ -94,6 +95,8 @@ export const resultKey = (rowId: string, trial: number) => `${rowId}/${trial}`
 export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; skipped: number; cancelled: boolean }> {
   const now = options.now ?? (() => performance.now())
   const signal = options.signal ?? new AbortController().signal
+  // Every call in flight listens on the run's signal (the provider, fetch, a judge): more than Node's default of 10 is expected, not a leak.
+  setMaxListeners(Math.max(10, options.concurrency * 4), signal)
   const work: Array<{ row: RunLoopOptions['rows'][number]; trial: number }> = []
   let skipped = 0
   for (const row of options.rows) {
@@ -110,7 +113,7 @@ export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; s
 
   const runOne = async ({ row, trial }: (typeof work)[number]): Promise<void> => {
     const trace = startRowTrace()
-    const startedMs = Date.now()
+    const startedMs = nowMs()
     let answer: TargetAnswer | null = null
     let error: string | null = null
     try {
@@ -127,7 +130,7 @@ export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; s
         continue
       }
       const spanId = trace.newId()
-      const scoreStart = Date.now()
+      const scoreStart = nowMs()
       let reason: string | undefined
       let failed: string | null = null
       try {
@@ -146,7 +149,7 @@ export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; s
         error ??= `scorer ${id}: ${failed}`
       }
       trace.add({
-        id: spanId, parentId: trace.rootId, name: `score ${id}`, kind: 'evaluation', startMs: scoreStart, endMs: Date.now(),
+        id: spanId, parentId: trace.rootId, name: `score ${id}`, kind: 'evaluation', startMs: scoreStart, endMs: nowMs(),
         status: failed ? 'error' : 'ok', error: failed ? { message: failed } : null,
         output: scores[id], attributes: { 'weft.scorer': scorer.meta.type, 'weft.scorer_id': id, ...(reason ? { 'weft.reason': reason } : {}) },
       })
@@ -164,7 +167,7 @@ export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; s
     if (signal.aborted) return
     const inputs = Object.fromEntries(Object.entries(row).filter(([key]) => key !== 'id' && key !== 'expected'))
     const spans = rowSpans(trace, {
-      name: `eval ${options.name ?? 'row'}`, kind: 'evaluation', startMs: startedMs, endMs: Date.now(),
+      name: `eval ${options.name ?? 'row'}`, kind: 'evaluation', startMs: startedMs, endMs: nowMs(),
       status: error ? 'error' : 'ok', error: error ? { message: error } : null,
       inputs, output: { output: result.output, expected: row.expected ?? null, scores },
       attributes: { 'weft.source': 'eval', 'weft.eval.name': options.name ?? null, 'weft.eval.run': options.runId ?? null, 'weft.eval.row': row.id, 'weft.eval.trial': trial },

@@ -14,7 +14,7 @@ import { buildRequest } from '../providers/runPrompt'
 import { parseYamlObject } from '../store/formats/yamlObject'
 import { renderPrompt } from '../store/render'
 import type { ObjectStore } from '../store/store'
-import { traceparent, type RowTrace } from './rowTrace'
+import { nowMs, traceparent, type RowTrace } from './rowTrace'
 import type { TargetAnswer } from './runLoop'
 
 /** A target ready to call, with the versions it pinned. */
@@ -49,12 +49,12 @@ export async function promptTarget(options: { store: ObjectStore; providers: Pro
       const rendered = await renderPrompt(promptText, variables, `prompts/${prompt.name}.prompt`)
       if (rendered.missing.length > 0) throw new Error(`the row has no ${rendered.missing.join(', ')} for the prompt's variables`)
       const request = buildRequest(rendered, config as Parameters<typeof buildRequest>[1], outputFormat)
-      const startMs = Date.now()
+      const startMs = nowMs()
       const started = performance.now()
       const response = await options.providers.call(request, { signal, ...(options.cache === false ? { cache: false } : {}) })
       const latencyMs = response.cached ? performance.now() - started : response.latencyMs
       trace.add({
-        id: trace.newId(), parentId: trace.rootId, name: prompt.name, kind: 'llm', startMs, endMs: Date.now(),
+        id: trace.newId(), parentId: trace.rootId, name: prompt.name, kind: 'llm', startMs, endMs: nowMs(),
         status: response.error ? 'error' : 'ok', error: response.error ? { message: response.error.message, type: response.error.code } : null,
         inputs: { messages: rendered.messages, variables },
         output: { text: response.output, ...(response.toolCalls.length ? { toolCalls: response.toolCalls } : {}), finishReason: response.finishReason },
@@ -65,7 +65,7 @@ export async function promptTarget(options: { store: ObjectStore; providers: Pro
       if (response.error) throw new Error(`${response.error.code}: ${response.error.message}`)
       for (const call of response.toolCalls) {
         // Tool calls the model asked for are the row's trajectory: one tool span each, under the llm call.
-        trace.add({ id: trace.newId(), parentId: trace.rootId, name: call.name, kind: 'tool', startMs: Date.now(), endMs: Date.now(), inputs: call.arguments, attributes: { 'weft.tool_call_id': call.id } })
+        trace.add({ id: trace.newId(), parentId: trace.rootId, name: call.name, kind: 'tool', startMs: nowMs(), endMs: nowMs(), inputs: call.arguments, attributes: { 'weft.tool_call_id': call.id } })
       }
       const tokens = (response.usage?.inputTokens ?? 0) + (response.usage?.outputTokens ?? 0)
       return { output: response.output, latencyMs, tokens, costUsd: response.costUsd }
@@ -82,7 +82,7 @@ export function httpTarget(options: { url: string; method?: 'POST' | 'PUT'; head
   return {
     pinned: { endpoint: options.url },
     async call(row, signal, trace) {
-      const startMs = Date.now()
+      const startMs = nowMs()
       const started = performance.now()
       const spanId = trace.newId()
       let status = 0
@@ -109,7 +109,7 @@ export function httpTarget(options: { url: string; method?: 'POST' | 'PUT'; head
         throw failure === (error as Error).message ? error : new Error(failure)
       } finally {
         trace.add({
-          id: spanId, parentId: trace.rootId, name: `${options.method ?? 'POST'} ${new URL(options.url).pathname}`, kind: 'chain', startMs, endMs: Date.now(),
+          id: spanId, parentId: trace.rootId, name: `${options.method ?? 'POST'} ${new URL(options.url).pathname}`, kind: 'chain', startMs, endMs: nowMs(),
           status: failure ? 'error' : 'ok', error: failure ? { message: failure } : null, inputs: row,
           attributes: { 'http.url': options.url, 'http.status_code': status },
         })

@@ -49,13 +49,37 @@ function declaredInputs(schema: unknown): { declared: string[]; required: string
   return { declared: Object.keys(s.properties ?? {}), required: s.required ?? [], open }
 }
 
+/** A prompt parsed and compiled once: what every render of the same text shares. */
+interface CompiledPrompt {
+  content: string
+  prompt: ReturnType<typeof parsePrompt>
+  defaults: Record<string, unknown>
+  inputs: ReturnType<typeof declaredInputs>
+  used: string[]
+  render: Awaited<ReturnType<typeof dotprompt.compile>>
+}
+
 /**
- * Renders `source` (a .prompt file's text) with `variables`. Never throws
- * for missing variables — they render empty and are listed in `missing`.
- * Throws INVALID_FILE for a prompt that does not parse or whose template
- * fails while rendering.
+ * Parsed and compiled prompts by text. An evaluation renders one prompt for
+ * thousands of rows; parsing and compiling its template each time was the
+ * largest part of a row's CPU (~0.15 ms of ~0.3 ms, measured on 5,000 rows).
+ * Keyed by the text, so an edited prompt is a new entry; the oldest go first.
  */
-export async function renderPrompt(source: string, variables: Record<string, unknown>, file: string): Promise<RenderedPrompt> {
+const COMPILED = new Map<string, Promise<CompiledPrompt>>()
+const COMPILED_MAX = 64
+
+function compiled(source: string, file: string): Promise<CompiledPrompt> {
+  const key = `${file}\u0000${source}`
+  let entry = COMPILED.get(key)
+  if (entry) return entry
+  entry = compile(source, file)
+  COMPILED.set(key, entry)
+  entry.catch(() => COMPILED.delete(key)) // errors name the file: never serve one file's error for another
+  if (COMPILED.size > COMPILED_MAX) COMPILED.delete(COMPILED.keys().next().value!)
+  return entry
+}
+
+async function compile(source: string, file: string): Promise<CompiledPrompt> {
   const content = normalizeText(source)
   const prompt = parsePrompt(content, file)
   const defaults = prompt.frontMatter.input?.default ?? {}
@@ -65,7 +89,25 @@ export async function renderPrompt(source: string, variables: Record<string, unk
   } catch (error) {
     throw invalidFile([{ file, line: 1, path: 'input.schema', message: (error as Error).message }])
   }
-  const used = templateVariables(prompt.body)
+  let render: CompiledPrompt['render']
+  try {
+    render = await dotprompt.compile(content)
+  } catch (error) {
+    const e = error as Error & { lineNumber?: number }
+    const line = prompt.bodyLine + Math.max(1, e.lineNumber ?? 1) - 1
+    throw invalidFile([{ file, line, path: 'template', message: `could not render: ${e.message.replace(/ - \d+:\d+$/, '')}` }])
+  }
+  return { content, prompt, defaults, inputs, used: templateVariables(prompt.body), render }
+}
+
+/**
+ * Renders `source` (a .prompt file's text) with `variables`. Never throws
+ * for missing variables — they render empty and are listed in `missing`.
+ * Throws INVALID_FILE for a prompt that does not parse or whose template
+ * fails while rendering.
+ */
+export async function renderPrompt(source: string, variables: Record<string, unknown>, file: string): Promise<RenderedPrompt> {
+  const { content, prompt, defaults, inputs, used, render } = await compiled(source, file)
   const given = new Set(Object.keys(variables).filter((name) => variables[name] !== undefined))
   const has = (name: string) => given.has(name) || name in defaults
   const missing = [...new Set([...inputs.required, ...used.filter((name) => !inputs.declared.includes(name))])].filter((name) => !has(name))
@@ -74,7 +116,7 @@ export async function renderPrompt(source: string, variables: Record<string, unk
   let rendered: Awaited<ReturnType<typeof dotprompt.render>>
   try {
     // dotprompt 1.1.2 ignores the front matter's input.default when rendering; pass it as the option it does read.
-    rendered = await dotprompt.render(content, { input: variables }, { input: { default: defaults } })
+    rendered = await render({ input: variables }, { input: { default: defaults } })
   } catch (error) {
     const e = error as Error & { lineNumber?: number }
     const line = prompt.bodyLine + Math.max(1, e.lineNumber ?? 1) - 1

@@ -58,6 +58,13 @@ export interface TraceProjectsOptions {
   spansAdded(dir: string, traceIds: readonly string[], count: number): void
   /** Project folders to look in when a token is not one already seen (recent projects). */
   candidates(): Promise<string[]>
+  /**
+   * Fill the text index in the background (default on). Off for the CLI: a
+   * command ends in seconds, and indexing there only slows it (11% of a
+   * cached evaluation's CPU); traces not indexed yet are found by scan until
+   * the app or `weft serve` indexes them.
+   */
+  indexInBackground?: boolean
 }
 
 /** The trace databases of the projects this process has seen, found by folder or token. */
@@ -142,6 +149,7 @@ export class TraceProjects {
    * requests or the window.
    */
   private indexSoon(dir: string): void {
+    if (this.options.indexInBackground === false) return
     const existing = this.indexTimers.get(dir)
     if (existing) clearTimeout(existing)
     const step = () => {
