@@ -152,42 +152,42 @@ export async function runEvaluation(options: EngineOptions): Promise<EngineResul
   let outcome: Awaited<ReturnType<typeof runLoop>>
   try {
     outcome = await runLoop({
-    rows,
-    trials: definition.trials,
-    concurrency: definition.concurrency,
-    target: (row, signal, trace) => target.call(row, signal, trace),
-    scorers,
-    constraints: definition.constraints,
-    done: runs.doneKeys(runId),
-    record: (result, spans) => {
-      pending.push({ result, spans })
-      if (pending.length >= 128) flushRows()
-      else writeTimer ??= setTimeout(flushRows, 20)
-    },
-    onProgress: (progress) => options.onProgress?.({ ...progress, runId }),
-    name: options.name,
-    runId,
-    // The judge's rubric and model resolve like any reference (a label moved mid-run is seen by later rows); each call is a span under its scorer.
-    judge: (trace) => async (prompt, model, variables, signal) => {
-      const startMs = nowMs()
-      const result = await runPrompt(options.store, providers, { prompt: parseRef(prompt, 'prompt'), model: parseRef(model, 'model'), variables }, { signal })
-      const { response } = result
-      trace.add({
-        id: trace.newId(), parentId: trace.parentId, name: `judge ${(result.prompt.ref ?? prompt).replace(/^prompt:/, '').replace(/@.*$/, '')}`, kind: 'llm', startMs, endMs: nowMs(),
-        status: response.error ? 'error' : 'ok', error: response.error ? { message: response.error.message, type: response.error.code } : null,
-        inputs: { messages: result.rendered.messages }, output: { text: response.output },
-        attributes: {
-          'weft.prompt': `prompt:${(result.prompt.ref ?? prompt).replace(/^prompt:/, '').replace(/@.*$/, '')}@${result.prompt.digest}`,
-          'weft.model': `model:${result.model.ref.replace(/^model:/, '').replace(/@.*$/, '')}@${result.model.digest}`, 'weft.cached': response.cached,
-        },
-        usage: response.usage ? { [model]: { inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens } } : {},
-        costUsd: response.costUsd,
-      })
-      if (response.error) throw new Error(`judge ${response.error.code}: ${response.error.message}`)
-      return { text: response.output, costUsd: response.costUsd }
-    },
-    signal,
-  })
+      rows,
+      trials: definition.trials,
+      concurrency: definition.concurrency,
+      target: (row, signal, trace) => target.call(row, signal, trace),
+      scorers,
+      constraints: definition.constraints,
+      done: runs.doneKeys(runId),
+      record: (result, spans) => {
+        pending.push({ result, spans })
+        if (pending.length >= 128) flushRows()
+        else writeTimer ??= setTimeout(flushRows, 20)
+      },
+      onProgress: (progress) => options.onProgress?.({ ...progress, runId }),
+      name: options.name,
+      runId,
+      // The judge's rubric and model resolve like any reference (a label moved mid-run is seen by later rows); each call is a span under its scorer.
+      judge: (trace) => async (prompt, model, variables, signal) => {
+        const startMs = nowMs()
+        const result = await runPrompt(options.store, providers, { prompt: parseRef(prompt, 'prompt'), model: parseRef(model, 'model'), variables }, { signal })
+        const { response } = result
+        trace.add({
+          id: trace.newId(), parentId: trace.parentId, name: `judge ${(result.prompt.ref ?? prompt).replace(/^prompt:/, '').replace(/@.*$/, '')}`, kind: 'llm', startMs, endMs: nowMs(),
+          status: response.error ? 'error' : 'ok', error: response.error ? { message: response.error.message, type: response.error.code } : null,
+          inputs: { messages: result.rendered.messages }, output: { text: response.output },
+          attributes: {
+            'weft.prompt': `prompt:${(result.prompt.ref ?? prompt).replace(/^prompt:/, '').replace(/@.*$/, '')}@${result.prompt.digest}`,
+            'weft.model': `model:${result.model.ref.replace(/^model:/, '').replace(/@.*$/, '')}@${result.model.digest}`, 'weft.cached': response.cached,
+          },
+          usage: response.usage ? { [model]: { inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens } } : {},
+          costUsd: response.costUsd,
+        })
+        if (response.error) throw new Error(`judge ${response.error.code}: ${response.error.message}`)
+        return { text: response.output, costUsd: response.costUsd }
+      },
+      signal,
+    })
   } finally {
     flushRows()
     flushAdded()

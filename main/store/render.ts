@@ -51,7 +51,6 @@ function declaredInputs(schema: unknown): { declared: string[]; required: string
 
 /** A prompt parsed and compiled once: what every render of the same text shares. */
 interface CompiledPrompt {
-  content: string
   prompt: ReturnType<typeof parsePrompt>
   defaults: Record<string, unknown>
   inputs: ReturnType<typeof declaredInputs>
@@ -97,7 +96,7 @@ async function compile(source: string, file: string): Promise<CompiledPrompt> {
     const line = prompt.bodyLine + Math.max(1, e.lineNumber ?? 1) - 1
     throw invalidFile([{ file, line, path: 'template', message: `could not render: ${e.message.replace(/ - \d+:\d+$/, '')}` }])
   }
-  return { content, prompt, defaults, inputs, used: templateVariables(prompt.body), render }
+  return { prompt, defaults, inputs, used: templateVariables(prompt.body), render }
 }
 
 /**
@@ -107,7 +106,7 @@ async function compile(source: string, file: string): Promise<CompiledPrompt> {
  * fails while rendering.
  */
 export async function renderPrompt(source: string, variables: Record<string, unknown>, file: string): Promise<RenderedPrompt> {
-  const { content, prompt, defaults, inputs, used, render } = await compiled(source, file)
+  const { prompt, defaults, inputs, used, render } = await compiled(source, file)
   const given = new Set(Object.keys(variables).filter((name) => variables[name] !== undefined))
   const has = (name: string) => given.has(name) || name in defaults
   const missing = [...new Set([...inputs.required, ...used.filter((name) => !inputs.declared.includes(name))])].filter((name) => !has(name))
