@@ -137,8 +137,8 @@ describe('evaluate(): rows, scorers and traces', () => {
       scorers: [{ name: 'odd', score: ({ output }) => (output === 'a' ? 2 : output === 'b' ? ('yes' as unknown as number) : { score: 0.25, pass: false }) }],
     })
     expect(result.rows.map((r) => [r.error, r.scores.odd])).toEqual([
-      ['scorer odd: scorer odd returned the score 2; scores are from 0 to 1', { score: 0, pass: false }],
-      ['scorer odd: scorer odd returned "yes"; return a number from 0 to 1, a boolean, or { score, pass?, reason? }', { score: 0, pass: false }],
+      ['scorer odd: scorer odd returned the score 2; scores are from 0 to 1', { score: 0, pass: false, reason: 'scorer odd returned the score 2; scores are from 0 to 1' }],
+      ['scorer odd: scorer odd returned "yes"; return a number from 0 to 1, a boolean, or { score, pass?, reason? }', { score: 0, pass: false, reason: expect.stringMatching(/^scorer odd returned "yes"/) }],
       [null, { score: 0.25, pass: false }],
     ])
   })

@@ -220,10 +220,10 @@ async function scoreRow(ctx: RowContext, id: string, row: EvalDatasetRow, trial:
       )
       try {
         const result = await inside(() => traced(output, row.expected))
-        scores[scorer.name] = result.pass === undefined ? { score: result.score } : { score: result.score, pass: result.pass }
+        scores[scorer.name] = { score: result.score, ...(result.pass === undefined ? {} : { pass: result.pass }), ...(result.reason ? { reason: result.reason.slice(0, 2000) } : {}) }
       } catch (caught) {
         // As in Weft's engine: a scorer that cannot judge the row fails it, and the row keeps the reason.
-        scores[scorer.name] = { score: 0, pass: false }
+        scores[scorer.name] = { score: 0, pass: false, reason: message(caught).slice(0, 2000) }
         error ??= `scorer ${scorer.name}: ${message(caught)}`
       }
     }

@@ -51,7 +51,7 @@ const CreateSchema = z
   })
   .strict()
 
-const ScoreSchema = z.object({ score: z.number(), pass: z.boolean().optional() }).strict().nullable()
+const ScoreSchema = z.object({ score: z.number(), pass: z.boolean().optional(), reason: z.string().max(10_000).optional() }).strict().nullable()
 
 /** One row × trial as the SDK sends it (RowResult of main/evals/summary.ts). */
 const RowSchema = z

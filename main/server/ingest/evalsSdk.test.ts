@@ -90,6 +90,8 @@ describe('evaluate() → ingest server → trace database', () => {
     })
     const stored = runs.rows(result.runId!)
     expect(stored).toEqual(result.rows)
+    // A scorer's reason is kept with its score.
+    expect(stored.flatMap((r) => (r.scores.picky?.reason ? [r.scores.picky.reason] : []))).toContain('half right')
     expect(run.summary).toEqual(summarize(stored))
     expect(result.summary).toEqual(run.summary)
     expect(run.summary).toMatchObject({ rows: 6, errors: 4, tokens: 60 })
