@@ -77,7 +77,7 @@ function checkScorers(definition: EvaluationDefinition, file: string, lookup: (t
     const checked = scorer.params.safeParse(ref.params)
     if (checked.success) return
     for (const issue of checked.error.issues) {
-      if (isTemplated(ref.params, issue.path)) continue
+      if (!scorer.literalParams?.includes(String(issue.path[0])) && isTemplated(ref.params, issue.path)) continue
       issues.push({ file, path: ['scorers', i, 'params', ...issue.path.map(String)].join('.'), message: issue.message })
     }
   })

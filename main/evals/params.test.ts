@@ -44,4 +44,9 @@ describe('resolveParams', () => {
     resolveParams(params, row)
     expect(params).toEqual({ v: '{{expected.category}}' })
   })
+
+  it('leaves literal parameters as written (code, where {{ is code)', () => {
+    const row = { id: 'r', expected: 'x' }
+    expect(resolveParams({ code: 'function score() {{ return 1 }}', want: '{{expected}}' }, row, ['code'])).toEqual({ code: 'function score() {{ return 1 }}', want: 'x' })
+  })
 })

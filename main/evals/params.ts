@@ -19,9 +19,10 @@ export class ParamTemplateError extends Error {
   }
 }
 
-/** Returns `params` with every `{{path}}` template replaced by the row's value at that path. */
-export function resolveParams<T>(params: T, row: Record<string, unknown>): T {
-  return resolveValue(params, row) as T
+/** Returns `params` with every `{{path}}` template replaced by the row's value at that path; `literal` top-level keys are left as written. */
+export function resolveParams<T>(params: T, row: Record<string, unknown>, literal: readonly string[] = []): T {
+  if (literal.length === 0 || params === null || typeof params !== 'object' || Array.isArray(params)) return resolveValue(params, row) as T
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, literal.includes(key) ? value : resolveValue(value, row)])) as T
 }
 
 function resolveValue(value: unknown, row: Record<string, unknown>): unknown {

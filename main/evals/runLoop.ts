@@ -134,7 +134,7 @@ export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; s
       let reason: string | undefined
       let failed: string | null = null
       try {
-        const filled = scorer.params.parse(resolveParams(params, row))
+        const filled = scorer.params.parse(resolveParams(params, row, scorer.literalParams))
         const output = columns?.output ? mapped(columns.output, row, answer.output) : answer.output
         const expected = columns?.expected ? mapped(columns.expected, row, answer.output) : row.expected
         const judge = options.judge?.({ add: trace.add, newId: trace.newId, parentId: spanId })

@@ -130,6 +130,8 @@ export const javascript: Scorer<JavaScriptParams> = {
     needsLlm: false,
   },
   params: JavaScriptParams,
+  // `{{` in code is code (an object literal in a block), not a row template.
+  literalParams: ['code'],
   async score(input, params, context) {
     const outcome = JSON.parse(
       await runInScorerWorker({ code: params.code, input: encodeInput(input), timeoutMs: params.timeoutMs }, params.memoryMb, context.signal),

@@ -73,5 +73,7 @@ export interface ScoreContext {
 export interface Scorer<P = unknown> {
   meta: ScorerMeta
   params: z.ZodType<P>
+  /** Parameters taken as written, never filled from the row (code, where `{{` is just code). */
+  literalParams?: readonly string[]
   score(input: ScoreInput, params: P, context: ScoreContext): Promise<ScoreResult>
 }
