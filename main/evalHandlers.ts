@@ -28,6 +28,14 @@ export interface EvalHandlerContext {
   secrets: SecretSource
 }
 
+/** Time left as people say it: `45 s`, `3 min`, `1 h 20 min`. */
+export function formatEta(ms: number): string {
+  const s = Math.max(1, Math.round(ms / 1000))
+  if (s < 90) return `${s} s`
+  const min = Math.round(s / 60)
+  return min < 90 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`
+}
+
 /** Builds the evaluation operations' handlers. */
 export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, EvalOperation> {
   const running = new Map<string, AbortController>()
@@ -49,9 +57,10 @@ export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, Eval
           running.set((runId = id), controller)
           ctx.progress({ taskId: `eval:${id}`, label: `Evaluating ${name}`, done: 0, total: null, state: 'running', message: `run ${id}` })
         }
-        const onProgress = (p: { runId: string; done: number; total: number; errors: number; means: Record<string, number> }) => {
+        const onProgress = (p: { runId: string; done: number; total: number; errors: number; means: Record<string, number>; etaMs: number | null }) => {
           const means = Object.entries(p.means).map(([id, m]) => `${id} ${m.toFixed(2)}`).join(', ')
-          ctx.progress({ taskId: `eval:${p.runId}`, label: `Evaluating ${name}`, done: p.done, total: p.total, state: 'running', message: `${p.errors} errors${means ? `; ${means}` : ''}` })
+          const eta = p.etaMs === null || p.done === p.total ? '' : `; ${formatEta(p.etaMs)} left`
+          ctx.progress({ taskId: `eval:${p.runId}`, label: `Evaluating ${name}`, done: p.done, total: p.total, state: 'running', message: `${p.errors} errors${means ? `; ${means}` : ''}${eta}` })
         }
         const spansAdded = (traceIds: readonly string[], count: number) => ctx.spansAdded(store.dir, traceIds, count)
         const result = ctx.worker

@@ -49,6 +49,11 @@ describe('weft eval', () => {
     expect(out).toContain('t6: mentions failed')
     expect(await weft('eval', 'compare', first, second, '--json', ...p)).toBe(0)
     expect(JSON.parse(out)).toMatchObject({ regressions: [], changedOutputs: [] })
+    // Several candidates: each against the first run.
+    expect(await weft('eval', 'compare', first, second, second, '--json', ...p)).toBe(0)
+    expect(JSON.parse(out)).toMatchObject({ baseline: first, comparisons: [{ candidate: second, regressions: [] }, { candidate: second }] })
+    expect(await weft('eval', 'compare', first, first, ...p)).toBe(1)
+    expect(err).toMatch(/not with itself/)
     expect(await weft('eval', 'show', 'nope', ...p)).toBe(1)
     expect(err).toMatch(/No evaluation run nope/)
   })

@@ -183,22 +183,30 @@ export function registerEvalCommands(program: Command, ctx: CliContext): void {
       }),
     )
 
-  projectOptions(evalCmd.command('compare').description('Two runs row by row: per-scorer deltas, regressions, improvements, changed outputs.'))
+  projectOptions(evalCmd.command('compare').description('Runs row by row against the first (the baseline): per-scorer deltas, regressions, improvements, changed outputs.'))
     .argument('<baseline>', 'run id')
-    .argument('<candidate>', 'run id')
-    .action((baseline: string, candidate: string, opts: Opts) =>
+    .argument('<candidates...>', 'one or more run ids')
+    .action((baseline: string, candidates: string[], opts: Opts) =>
       ctx.withProject(opts.project, async (wb) => {
-        if (baseline === candidate) throw new WeftError('INVALID_REQUEST', 'Compare two different runs')
-        const c = await wb.call('evals.compare', { baseline, candidate })
-        print(io, opts.json, c, () =>
-          [
-            ...Object.entries(c.scorers).map(([id, d]) => `${id.padEnd(20)} ${num(d.baseline)} → ${num(d.candidate)}  ${d.delta === null ? '' : `${d.delta >= 0 ? '+' : ''}${d.delta.toFixed(3)}`}${d.beyondNoise ? '  beyond noise' : ''}`),
-            '',
-            `${c.regressions.length} regressions, ${c.improvements.length} improvements, ${c.changedOutputs.length} outputs changed`,
-            ...c.regressions.slice(0, 30).map((r) => `  − ${r.rowId} ${r.scorer} ${r.from} → ${r.to}`),
-          ].join('\n'),
+        if (candidates.includes(baseline)) throw new WeftError('INVALID_REQUEST', 'Compare the baseline with other runs, not with itself')
+        const comparisons: Array<ResponseOf<'evals.compare'> & { candidate: string }> = []
+        for (const candidate of candidates) comparisons.push({ candidate, ...(await wb.call('evals.compare', { baseline, candidate })) })
+        // One candidate: the comparison itself (as before); several: one per candidate.
+        const json = comparisons.length === 1 ? comparisons[0] : { baseline, comparisons }
+        print(io, opts.json, json, () =>
+          comparisons
+            .map((c) =>
+              [
+                ...(comparisons.length > 1 ? [`${baseline} → ${c.candidate}`] : []),
+                ...Object.entries(c.scorers).map(([id, d]) => `${id.padEnd(20)} ${num(d.baseline)} → ${num(d.candidate)}  ${d.delta === null ? '' : `${d.delta >= 0 ? '+' : ''}${d.delta.toFixed(3)}`}${d.beyondNoise ? '  beyond noise' : ''}`),
+                '',
+                `${c.regressions.length} regressions, ${c.improvements.length} improvements, ${c.changedOutputs.length} outputs changed`,
+                ...c.regressions.slice(0, 30).map((r) => `  − ${r.rowId} ${r.scorer} ${r.from} → ${r.to}`),
+              ].join('\n'),
+            )
+            .join('\n\n'),
         )
-        if (c.regressions.length > 0) ctx.setExitCode(1)
+        if (comparisons.some((c) => c.regressions.length > 0)) ctx.setExitCode(1)
       }),
     )
 }
