@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { WeftError } from '../../common/errors'
 import { packageRoot } from '../paths'
 import { applySets, loadEvaluation, parseEvaluation, parseThreshold, type DefinitionReader } from './definition'
+import { lookupScorer } from './scorers'
 import type { Scorer } from './scorers/types'
 
 const fake = (type: string, params: z.ZodType): Scorer => ({
@@ -93,6 +94,17 @@ describe('evaluation definitions', () => {
     expect((bad as WeftError).message).toMatch(/^evals\/x\.yaml: dataset: missing: not found/)
     const broken = await loadEvaluation(text('tickets', 'scorer:broken'), 'evals/x.yaml', lookup, reader).catch((e: WeftError) => e)
     expect((broken as WeftError).message).toMatch(/scorers\.0\.type: scorer:broken: scorers\/broken\.yaml:3: extra: unknown field "extra"/)
+  })
+
+  it("accepts the README's example definition with the real scorers", async () => {
+    const readme = fs.readFileSync(path.join(packageRoot(), 'README.md'), 'utf8')
+    const yaml = /## Evaluations[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!
+    const reader: DefinitionReader = {
+      resolve: async (ref) => ({ ref }),
+      readScorer: async (ref) => ({ ref: `${ref}@abc`, content: 'type: llm-judge\nparams: {rubric: prompt:tone, model: model:judge}\n', file: 'scorers/house-tone.yaml' }),
+    }
+    const { definition } = await loadEvaluation(yaml, 'README.md', lookupScorer, reader)
+    expect(definition.scorers.map((s) => s.type)).toEqual(['json-field-equals', 'llm-judge', 'llm-judge', 'equals', 'trajectory'])
   })
 
   it('parses command-line thresholds', () => {
