@@ -24,7 +24,7 @@ export interface CliContext {
   /** Opens the project (must be a ready Weft project), runs fn, closes the workbench. */
   withProject<T>(projectDir: string | undefined, fn: (wb: Workbench) => Promise<T>): Promise<T>
   /** A workbench with no project open (init, serve). */
-  workbench(host: 'cli' | 'web', projectDir?: string): Workbench
+  workbench(host: 'cli' | 'web', projectDir?: string): Promise<Workbench>
   /** Makes the command exit non-zero after printing its (complete) output, e.g. a pull that stopped on conflicts. */
   setExitCode(code: number): void
 }

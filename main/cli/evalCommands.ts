@@ -8,7 +8,6 @@ import type { ResponseOf } from '../../common/contract'
 import { WeftError } from '../../common/errors'
 import fs from 'node:fs'
 import path from 'node:path'
-import { parseThreshold } from '../evals/definition'
 import { junitReport } from '../evals/junit'
 import { print, projectOptions, type CliContext } from './context'
 
@@ -123,6 +122,8 @@ export function registerEvalCommands(program: Command, ctx: CliContext): void {
           stop()
           if (tty) process.stderr.write('\n')
         }
+        // Imported here, not at the top: `weft --version` should not load the definitions' parser.
+        const { parseThreshold } = await import('../evals/definition')
         const ids = Object.keys(result.summary.scorers)
         const thresholds: Record<string, number> = { ...((result.run.definition.thresholds as Record<string, number> | undefined) ?? {}) }
         for (const text of opts.threshold ?? []) {

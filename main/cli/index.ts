@@ -5,17 +5,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
-import { OPERATION_NAMES, isOperationName, operations } from '../../common/contract'
 import { WeftError, toWeftError } from '../../common/errors'
-import { describeIssues } from '../../common/dispatch'
+import { once } from '../../common/once'
 import type { ProjectInfo } from '../../common/schemas/project'
-import { createWorkbench } from '../workbench'
 import { defaultUserDataDir, packageRoot } from '../paths'
-import { startWebServer } from '../server/webServer'
 import type { CliContext, CliIO } from './context'
 import { registerStoreCommands } from './storeCommands'
 import { DEFAULT_INGEST_PORT } from '../server/ingest/ingestServer'
-import { ingestPortFromEnv, startWorkbenchIngest } from '../server/ingest/start'
 import { registerTraceCommands } from './traceCommands'
 import { registerEvalCommands } from './evalCommands'
 import { registerRepoCommands } from './repoCommands'
@@ -24,6 +20,11 @@ import { registerRepoCommands } from './repoCommands'
 export const DEFAULT_PORT = 4141
 
 export type { CliIO } from './context'
+
+// Every module behind the workbench (the contract's zod schemas, isomorphic-git, SQLite, yaml,
+// the model SDKs…) loads when a command first needs a workbench, not when the CLI starts: at
+// start-up they cost ~0.45 s, which `weft --version` and `--help` need not pay.
+const loadWorkbench = once(() => import('../workbench'))
 
 function readVersion(): string {
   try {
@@ -50,14 +51,14 @@ function describeProject(p: ProjectInfo): string {
 export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode: 0 }): Command {
   const version = readVersion()
   const userDataDir = defaultUserDataDir(io.env)
-  const workbenchFor = (host: 'cli' | 'web', projectDir?: string) =>
-    createWorkbench({ userDataDir, projectDir, host, cwd: io.cwd, version })
+  const workbenchFor = async (host: 'cli' | 'web', projectDir?: string) =>
+    (await loadWorkbench()).createWorkbench({ userDataDir, projectDir, host, cwd: io.cwd, version })
   const ctx: CliContext = {
     io,
     workbench: workbenchFor,
     setExitCode: (code) => (state.exitCode = code),
     async withProject(projectDir, fn) {
-      const wb = workbenchFor('cli')
+      const wb = await workbenchFor('cli')
       try {
         const { project } = await wb.call('project.open', { dir: projectDir ?? '.' })
         if (project.status !== 'ready') {
@@ -84,7 +85,7 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
     .option('--name <name>', 'project name (default: the folder name)')
     .option('--json', 'print the project as JSON')
     .action(async (dir: string, opts: { name?: string; json?: boolean }) => {
-      const wb = workbenchFor('cli')
+      const wb = await workbenchFor('cli')
       const { project } = await wb.call('project.init', { dir, name: opts.name })
       io.out(opts.json ? `${JSON.stringify(project, null, 2)}\n` : `Initialised Weft project "${project.name}" in ${project.dir}\nNext: weft serve --project ${JSON.stringify(project.dir)}\n`)
     })
@@ -97,7 +98,7 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
     .option('--token <token>', 'access token (prefer WEFT_GIT_TOKEN: command lines end up in shell history)')
     .option('--json', 'print the project as JSON')
     .action(async (url: string, dir: string, opts: { token?: string; json?: boolean }) => {
-      const wb = workbenchFor('cli')
+      const wb = await workbenchFor('cli')
       try {
         const token = opts.token ?? io.env.WEFT_GIT_TOKEN
         const { project } = await wb.call('project.clone', { url, dir, ...(token ? { token } : {}) })
@@ -113,7 +114,7 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
     .option('-p, --project <dir>', 'project folder', '.')
     .option('--json', 'print as JSON')
     .action(async (opts: { project: string; json?: boolean }) => {
-      const wb = workbenchFor('cli')
+      const wb = await workbenchFor('cli')
       const { project } = await wb.call('project.open', { dir: opts.project })
       const { objects } = project.status === 'ready' ? await wb.call('objects.list', {}) : { objects: [] }
       if (opts.json) return io.out(`${JSON.stringify({ project, objects }, null, 2)}\n`)
@@ -128,6 +129,7 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
     .argument('[request]', 'JSON request body', '{}')
     .option('-p, --project <dir>', 'open this project first')
     .action(async (name: string | undefined, requestText: string, opts: { project?: string }) => {
+      const { OPERATION_NAMES, isOperationName, operations } = await import('../../common/contract')
       if (!name) {
         for (const op of OPERATION_NAMES) io.out(`${op.padEnd(22)} ${operations[op].summary}\n`)
         return
@@ -139,7 +141,7 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
       } catch (error) {
         throw new WeftError('INVALID_REQUEST', `The request is not valid JSON: ${(error as Error).message}`)
       }
-      const wb = workbenchFor('cli', opts.project)
+      const wb = await workbenchFor('cli', opts.project)
       if (opts.project) await wb.openInitial()
       io.out(`${JSON.stringify(await wb.callRaw(name, request), null, 2)}\n`)
     })
@@ -153,7 +155,9 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
     .option('--ingest-port <n>', `port apps send traces to (0 = any free port; env WEFT_INGEST_PORT; default ${DEFAULT_INGEST_PORT})`, parsePort)
     .option('--no-ingest', 'do not receive traces')
     .action(async (opts: { project?: string; port: number; host: string; ingestPort?: number; ingest: boolean }) => {
-      const wb = workbenchFor('web', opts.project)
+      // Only `serve` needs the web server (ws) and the ingest doors: imported here, not at start-up.
+      const [{ startWebServer }, { ingestPortFromEnv, startWorkbenchIngest }] = await Promise.all([import('../server/webServer'), import('../server/ingest/start')])
+      const wb = await workbenchFor('web', opts.project)
       const project = await wb.openInitial({ fallbackToSample: true })
       const rendererDir = path.join(packageRoot(), 'out', 'renderer')
       if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
@@ -214,7 +218,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     if (typeof code === 'string' && code.startsWith('commander.')) return 2
     const weft = toWeftError(error)
     io.err(`weft: ${weft.message}\n`)
-    if (weft.issues && !weft.message.includes(describeIssues(weft.issues))) io.err(`  ${describeIssues(weft.issues)}\n`)
+    if (weft.issues) {
+      const { describeIssues } = await import('../../common/dispatch')
+      if (!weft.message.includes(describeIssues(weft.issues))) io.err(`  ${describeIssues(weft.issues)}\n`)
+    }
     return 1
   }
 }

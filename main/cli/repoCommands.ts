@@ -3,14 +3,14 @@
  * push and maintenance — thin calls of the workbench API.
  */
 import type { Command } from 'commander'
-import type { ObjectDiff } from '../../common/schemas/diff'
-import { formatUnifiedDiff } from '../store/diff'
+import type { ObjectDiff, TextDiff } from '../../common/schemas/diff'
+import type { DiffLabels } from '../store/diff'
 import { print, projectOptions, type CliContext } from './context'
 
 type Opts = { project?: string; json?: boolean }
 
 /** Text for a diff: unified text for prompts and configs, row counts and changed fields for datasets. */
-function describeDiff(diff: ObjectDiff, from: string, to: string): string {
+function describeDiff(diff: ObjectDiff, from: string, to: string, formatUnifiedDiff: (diff: TextDiff, labels: DiffLabels) => string): string {
   if (diff.kind === 'dataset') {
     const lines = [`${from} → ${to}: ${diff.stats.added} added, ${diff.stats.removed} removed, ${diff.stats.changed} changed, ${diff.unchanged} unchanged`]
     for (const row of diff.added) lines.push(`+ ${String(row.id)}`)
@@ -39,7 +39,9 @@ export function registerRepoCommands(program: Command, ctx: CliContext): void {
           to: { ref: string } | null
           diff: ObjectDiff
         }
-        print(io, opts.json, result, () => describeDiff(result.diff, result.from.ref, result.to?.ref ?? 'working copy'))
+        // Imported here, not at the top: the CLI loads only what the command it runs needs.
+        const { formatUnifiedDiff } = await import('../store/diff')
+        print(io, opts.json, result, () => describeDiff(result.diff, result.from.ref, result.to?.ref ?? 'working copy', formatUnifiedDiff))
       }),
     )
 

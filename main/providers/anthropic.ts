@@ -4,8 +4,9 @@
  * applies one retry policy to every provider, and retrying here too would
  * multiply attempts. Failures come back as values, never as throws.
  */
-import Anthropic, { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk'
+import type Anthropic from '@anthropic-ai/sdk'
 import { z } from 'zod'
+import { once } from '../../common/once'
 import { buildBody, type AnthropicBody } from './anthropicRequest'
 import type { CallOptions, Provider, ProviderRequest, ProviderResponse, SecretSource, StreamEvent, ToolCall, Usage } from './types'
 
@@ -31,6 +32,11 @@ const MessageSchema = z.object({
   usage: z.looseObject({ input_tokens: z.number(), output_tokens: z.number() }),
 })
 
+// Imported on first request, not at start-up: the SDK costs ~120 ms to load, the most of any
+// dependency, and commands that never call Anthropic (`weft --version`, a cached evaluation) skip it.
+const loadAnthropicSdk = once(() => import('@anthropic-ai/sdk'))
+type AnthropicSdk = Awaited<ReturnType<typeof loadAnthropicSdk>>
+
 interface Prepared {
   client: Anthropic
   body: AnthropicBody
@@ -40,6 +46,9 @@ interface Prepared {
 /** Creates the `anthropic` provider. */
 export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
   const clients = new Map<string, Anthropic>()
+  // Set once the SDK has loaded; toProviderError needs its error classes, and none can be thrown before.
+  let sdk: AnthropicSdk | undefined
+  const loadSdk = async () => (sdk = await loadAnthropicSdk())
 
   /** The key, a client for it and the body, or why the request cannot be sent. */
   async function prepare(request: ProviderRequest): Promise<Prepared | AnthropicProviderError> {
@@ -48,6 +57,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     if (!apiKey) return { code: 'auth', message: `No Anthropic API key: set ${keyName}` }
     const body = buildBody(request)
     if ('code' in body) return body
+    const { default: Anthropic } = await loadSdk()
     // Explicit, so ANTHROPIC_BASE_URL in the environment never redirects a keyed request.
     const baseURL = request.baseUrl ?? options.baseUrl ?? 'https://api.anthropic.com'
     const cacheId = `${baseURL}\0${apiKey}`
@@ -84,7 +94,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
           usage: { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens },
         }
       } catch (error) {
-        return failure(started, toProviderError(error, attempt, scrub))
+        return failure(started, toProviderError(error, attempt, scrub, sdk))
       } finally {
         attempt.dispose()
       }
@@ -139,10 +149,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
         }
         // The SDK ends an aborted stream quietly, and a cut connection may end it without an error:
         // only message_stop proves the answer is complete.
-        if (!finished) throw attempt.signal.aborted ? new APIUserAbortError() : new APIConnectionError({ message: 'Stream ended before message_stop' })
+        if (!finished) {
+          const { APIConnectionError, APIUserAbortError } = await loadSdk()
+          throw attempt.signal.aborted ? new APIUserAbortError() : new APIConnectionError({ message: 'Stream ended before message_stop' })
+        }
         yield { type: 'done', response: { ...emptyResponse(started), ...partial(), finishReason: mapStopReason(stopReason) } }
       } catch (error) {
-        const response = failure(started, toProviderError(error, attempt, scrub))
+        const response = failure(started, toProviderError(error, attempt, scrub, sdk))
         yield { type: 'done', response: { ...response, ...partial() } }
       } finally {
         attempt.dispose()
@@ -205,11 +218,15 @@ function startAttempt({ signal, timeoutMs }: CallOptions): Attempt {
 }
 
 /** Sorts any failure into our error codes; the key is scrubbed from every message. */
-function toProviderError(error: unknown, attempt: Attempt, scrub: (text: string) => string): AnthropicProviderError {
+function toProviderError(error: unknown, attempt: Attempt, scrub: (text: string) => string, sdk: AnthropicSdk | undefined): AnthropicProviderError {
   const message = scrub(error instanceof Error ? error.message : String(error))
   // Our own signals first: after an abort the SDK only knows "aborted", not why.
   if (attempt.cancelled()) return { code: 'cancelled', message: 'Cancelled' }
-  if (attempt.timedOut() || error instanceof APIConnectionTimeoutError) return { code: 'timeout', message: 'Anthropic did not answer in time' }
+  if (attempt.timedOut()) return { code: 'timeout', message: 'Anthropic did not answer in time' }
+  // Without the SDK loaded, nothing below can match: the error came from before any request.
+  if (!sdk) return otherError(error, message)
+  const { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = sdk
+  if (error instanceof APIConnectionTimeoutError) return { code: 'timeout', message: 'Anthropic did not answer in time' }
   if (error instanceof APIUserAbortError) return { code: 'cancelled', message: 'Cancelled' }
   if (error instanceof APIConnectionError) return { code: 'network', message: `Could not reach Anthropic: ${message}` }
   if (error instanceof APIError) {
@@ -230,6 +247,11 @@ function toProviderError(error: unknown, attempt: Attempt, scrub: (text: string)
   }
   // The SDK's own checks on a request (e.g. "streaming is required" for huge max_tokens).
   if (error instanceof AnthropicError) return { code: 'invalid_request', message }
+  return otherError(error, message)
+}
+
+/** A failure that is not the SDK's own. */
+function otherError(error: unknown, message: string): AnthropicProviderError {
   if (error instanceof SyntaxError) return { code: 'bad_response', message: `Anthropic sent unreadable data: ${message}` }
   // undici reports a socket closed mid-body as a bare TypeError ("terminated").
   if (error instanceof TypeError) return { code: 'network', message: `Connection to Anthropic failed: ${message}` }

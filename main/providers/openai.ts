@@ -4,8 +4,9 @@
  * The SDK's retries are off: registry.ts applies the one retry policy. Every
  * failure comes back as a value in `error`, never thrown.
  */
-import OpenAI from 'openai'
+import type OpenAI from 'openai'
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions'
+import { once } from '../../common/once'
 import { parseRetryAfter } from './resilience'
 import { keyNameFor, redactText } from './secrets'
 import type { ChatMessage, Provider, ProviderRequest, ProviderResponse, SecretSource, StreamEvent, ToolCall } from './types'
@@ -20,6 +21,12 @@ export interface OpenAIProviderOptions {
 }
 
 type ErrorInfo = NonNullable<ProviderResponse['error']>
+type OpenAIClass = typeof OpenAI
+
+// Imported on first request, not at start-up: the SDK costs ~50 ms to load, and
+// commands that never call a vendor (a fully cached evaluation, `weft --version`) skip it.
+const loadOpenAI = once(() => import('openai'))
+
 // Body fields the request shape owns; a parameter of the same name must not override them.
 const RESERVED = new Set(['model', 'messages', 'stream', 'stream_options', 'tools', 'response_format', 'reply'])
 
@@ -55,7 +62,7 @@ function finishReasonOf(reason: string | null | undefined): ProviderResponse['fi
 }
 
 /** A thrown SDK/network error as an error value; the key is masked out of the message. */
-function errorOf(error: unknown, apiKey: string | undefined, now: number): ErrorInfo {
+function errorOf(error: unknown, apiKey: string | undefined, now: number, OpenAI: OpenAIClass): ErrorInfo {
   const secrets = apiKey ? [apiKey] : []
   const message = redactText(error instanceof Error ? error.message : String(error), secrets)
   if (error instanceof OpenAI.APIUserAbortError) return { code: 'cancelled', message: 'Cancelled' }
@@ -80,19 +87,20 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
   const id = options.id ?? 'openai'
   const clients = new Map<string, OpenAI>()
 
-  async function clientFor(request: ProviderRequest): Promise<{ client: OpenAI; apiKey?: string } | ErrorInfo> {
+  async function clientFor(request: ProviderRequest): Promise<{ client: OpenAI; apiKey?: string; OpenAI: OpenAIClass } | ErrorInfo> {
     if (id === 'openai-compatible' && !request.baseUrl) return { code: 'invalid_request', message: 'openai-compatible needs a base_url in the model config' }
     const keyName = keyNameFor('openai', request.apiKeyEnv)
     const apiKey = keyName ? await options.secrets(keyName) : undefined
     // Local OpenAI-compatible servers take no key; the SDK insists on one, so a placeholder it is.
     if (!apiKey && id === 'openai') return { code: 'auth', message: `No API key: set ${keyName}` }
+    const { default: OpenAI } = await loadOpenAI()
     const cacheId = `${request.baseUrl ?? ''}\0${apiKey ?? ''}`
     let client = clients.get(cacheId)
     if (!client) {
       client = new OpenAI({ apiKey: apiKey ?? 'not-needed', baseURL: request.baseUrl, maxRetries: 0, timeout: 24 * 3600_000, fetch: options.fetch })
       clients.set(cacheId, client)
     }
-    return { client, apiKey }
+    return { client, apiKey, OpenAI }
   }
 
   return {
@@ -109,7 +117,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
         const usage = completion.usage ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens } : null
         return { output: choice.message.content ?? '', toolCalls, finishReason: finishReasonOf(choice.finish_reason), usage, costUsd: null, latencyMs: Date.now() - started, cached: false, error: null }
       } catch (error) {
-        return failure(errorOf(error, resolved.apiKey, Date.now()), started)
+        return failure(errorOf(error, resolved.apiKey, Date.now(), resolved.OpenAI), started)
       }
     },
 
@@ -165,7 +173,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
         yield { type: 'done', response: { output, toolCalls, finishReason, usage, costUsd: null, latencyMs: Date.now() - started, firstTokenMs, cached: false, error: null } }
       } catch (error) {
         // Keep what arrived: a dropped stream's partial text is still worth showing.
-        yield { type: 'done', response: failure(errorOf(error, resolved.apiKey, Date.now()), started, { output, toolCalls, usage, firstTokenMs }) }
+        yield { type: 'done', response: failure(errorOf(error, resolved.apiKey, Date.now(), resolved.OpenAI), started, { output, toolCalls, usage, firstTokenMs }) }
       }
     },
   }

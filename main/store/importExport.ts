@@ -9,11 +9,15 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import Papa from 'papaparse'
+import type Papa from 'papaparse'
 import { WeftError, type ErrorIssue } from '../../common/errors'
+import { lazyRequire } from '../lazyRequire'
 import { MAX_LINE_BYTES } from './formats/dataset'
 import { readCsvRecords } from './import/csv'
 import { readJsonArrayRecords } from './import/jsonArray'
+
+// Required on the first CSV export, not at start-up: every command pays for start-up imports.
+const loadPapaparse = lazyRequire<typeof Papa>('papaparse')
 import { readJsonlRecords } from './import/jsonl'
 import { IMPORT_FORMATS, detectFormat, fileSize, setOwn, type ImportFormat, type ReadOptions, type SourceBatch, type SourceInfo } from './import/records'
 import { IdAssigner, RowShaper, checkColumns, checkRowOptions, type RowOptions } from './import/rows'
@@ -269,12 +273,12 @@ export async function exportDataset(jsonlPath: string, outPath: string, options:
   const tmpPath = `${outPath}.tmp`
   const out = await fs.promises.open(tmpPath, 'w')
   try {
-    if (options.format === 'csv' && columns.length > 0) await out.write(`${Papa.unparse([columns], { newline: '\r\n' })}\r\n`)
+    if (options.format === 'csv' && columns.length > 0) await out.write(`${loadPapaparse().unparse([columns], { newline: '\r\n' })}\r\n`)
     if (options.format === 'json') await out.write('[')
     for await (const rows of datasetRows(jsonlPath)) {
       if (rows.length === 0) continue
       let text: string
-      if (options.format === 'csv') text = `${Papa.unparse(rows.map((row) => columns.map((c) => csvCell(row[c]))), csvOptions)}\r\n`
+      if (options.format === 'csv') text = `${loadPapaparse().unparse(rows.map((row) => columns.map((c) => csvCell(row[c]))), csvOptions)}\r\n`
       else if (options.format === 'json') text = `${count > 0 ? ',' : ''}\n${rows.map((row) => JSON.stringify(row)).join(',\n')}`
       else text = rows.map((row) => `${JSON.stringify(row)}\n`).join('')
       count += rows.length

@@ -7,8 +7,8 @@
  * union of lines instead of conflicting.
  */
 import git, { Errors } from 'isomorphic-git'
-import http from 'isomorphic-git/http/node'
-import { diffArrays } from 'diff'
+import type { HttpClient } from 'isomorphic-git'
+import type * as Jsdiff from 'diff'
 import { WeftError, type ErrorCode } from '../../common/errors'
 import { resolveAuthor, type Author } from '../project/git'
 import { assertNoOverwrite, lockFor, runUnlocked, upstreamOf, validateBranchName, type WriteLock } from './branches'
@@ -16,6 +16,13 @@ import { LABELS_FILE } from './labels'
 import { getCredential, redactUrl, setToken, stripCredentials, type Credential, type CredentialStoreOptions } from './credentials'
 // Atomic writes: a process killed mid-fetch or mid-merge never leaves an empty index, ref or object.
 import { crashSafeFs as fs } from './maintenance'
+import { once } from '../../common/once'
+import { lazyRequire } from '../lazyRequire'
+
+// Loaded on first use, not at start-up (the CLI pays for every import before any command runs):
+// the git HTTP transport (~15 ms) only for clone, fetch and push; jsdiff (~10-15 ms) only for a merge.
+const loadHttp = once(() => import('isomorphic-git/http/node'))
+const loadJsdiff = lazyRequire<typeof Jsdiff>('diff')
 
 /** Where the fetched side of the last unfinished pull is kept, for the UI to diff against. */
 export const PULL_THEIRS_REF = 'refs/weft/pull/theirs'
@@ -76,7 +83,7 @@ export async function cloneRepository(options: CredentialStoreOptions & { dir: s
   const { url, credential } = credentialsInUrl(options)
   const stored = credential ?? (await storedCredential(options, url))
   const clone = (ref?: string) =>
-    network('origin', url, stored, (auth) => git.clone({ fs, http, dir: options.dir, url, singleBranch: false, ...(ref ? { ref } : {}), ...auth }))
+    network('origin', url, stored, (auth, http) => git.clone({ fs, http, dir: options.dir, url, singleBranch: false, ...(ref ? { ref } : {}), ...auth }))
   try {
     await clone(options.branch)
   } catch (error) {
@@ -84,7 +91,7 @@ export async function cloneRepository(options: CredentialStoreOptions & { dir: s
     // after another branch is pushed; isomorphic-git then cannot tell what to check out.
     // Ask for the branches and take main (or the only/first one), as git does when it warns.
     if (options.branch || !(error instanceof WeftError && error.code === 'NOT_FOUND' && / has no HEAD$/.test(error.message))) throw error
-    const info = await network('origin', url, stored, (auth) => git.getRemoteInfo({ http, url, ...auth }))
+    const info = await network('origin', url, stored, (auth, http) => git.getRemoteInfo({ http, url, ...auth }))
     const heads = Object.keys(info.refs?.heads ?? {})
     const branch = heads.includes('main') ? 'main' : heads.includes('master') ? 'master' : heads[0]
     if (!branch) throw new WeftError('NOT_FOUND', `The remote "origin" (${redactUrl(url)}) has no branches yet; push to it first`)
@@ -93,7 +100,7 @@ export async function cloneRepository(options: CredentialStoreOptions & { dir: s
     await git.init({ fs, dir, defaultBranch: branch })
     await git.addRemote({ fs, dir, remote: 'origin', url })
     try {
-      await network('origin', url, stored, (auth) => git.fetch({ fs, http, dir, remote: 'origin', ref: branch, singleBranch: true, tags: false, ...auth }))
+      await network('origin', url, stored, (auth, http) => git.fetch({ fs, http, dir, remote: 'origin', ref: branch, singleBranch: true, tags: false, ...auth }))
     } catch (fetchError) {
       if (!(fetchError instanceof WeftError && / has no HEAD$/.test(fetchError.message))) throw fetchError
     }
@@ -132,7 +139,7 @@ export async function fetchRemote(options: RemoteOptions & { branch?: string }):
   const url = await remoteUrl(options.dir, remote)
   return lockFor(options.dir, options.lock)(async () => {
     try {
-      const result = await network(remote, url, await storedCredential(options, url), (auth) =>
+      const result = await network(remote, url, await storedCredential(options, url), (auth, http) =>
         git.fetch({ fs, http, dir: options.dir, remote, tags: false, ...(options.branch ? { ref: options.branch, singleBranch: true } : {}), ...auth }),
       )
       return { remote, oid: result.fetchHead ?? null }
@@ -247,7 +254,7 @@ export async function push(options: RemoteOptions & { branch?: string }): Promis
     const pullFirst = () =>
       new WeftError('CONFLICT', `The remote "${remote}" has commits on ${branch} that this project does not have yet: pull first, then push`)
     try {
-      await network(remote, url, await storedCredential(options, url), (auth) => git.push({ fs, http, dir, remote, ref: branch, remoteRef: branch, ...auth }))
+      await network(remote, url, await storedCredential(options, url), (auth, http) => git.push({ fs, http, dir, remote, ref: branch, remoteRef: branch, ...auth }))
     } catch (error) {
       if (error instanceof Errors.PushRejectedError) throw pullFirst()
       if (error instanceof Errors.GitPushError) {
@@ -319,9 +326,10 @@ async function blobAt(dir: string, commit: string, filepath: string): Promise<st
 }
 
 /** Runs a network operation with the stored token, turning failures into messages that name the remote. */
-async function network<T>(remote: string, url: string, credential: Credential | null, run: (auth: AuthCallbacks) => Promise<T>): Promise<T> {
+async function network<T>(remote: string, url: string, credential: Credential | null, run: (auth: AuthCallbacks, http: HttpClient) => Promise<T>): Promise<T> {
   let refused = false
   const where = `"${remote}" (${redactUrl(url)})`
+  const { default: http } = await loadHttp()
   try {
     return await run({
       onAuth: () => (credential ? { username: credential.username ?? 'x-access-token', password: credential.token } : { cancel: true }),
@@ -329,7 +337,7 @@ async function network<T>(remote: string, url: string, credential: Credential | 
         refused = true
         return { cancel: true }
       },
-    })
+    }, http)
   } catch (error) {
     if (error instanceof Errors.UserCanceledError || (error instanceof Errors.HttpError && error.data.statusCode === 401)) {
       throw new WeftError('UNAUTHORIZED', refused || credential
@@ -437,7 +445,7 @@ function lineHunks(base: string[], side: string[], who: number) {
   const hunks: { start: number; end: number; lines: string[]; side: number }[] = []
   let pos = 0
   let open: (typeof hunks)[number] | null = null
-  for (const part of diffArrays(base, side)) {
+  for (const part of loadJsdiff().diffArrays(base, side)) {
     if (!part.added && !part.removed) {
       open = null
       pos += part.value.length

@@ -1,8 +1,14 @@
 /** `json-schema`: the output (parsed if a string) validates against a JSON Schema, checked with ajv. */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv'
 import { z } from 'zod'
+import { lazyRequire } from '../../lazyRequire'
 import { parseOutput, verdict } from './shared'
 import type { Scorer } from './types'
+
+// Loaded on first use, not at start-up: ajv costs ~40 ms to load and only evaluations
+// with a json-schema scorer need it. require, not import(): the params check below
+// compiles the schema inside zod's synchronous parse.
+const loadAjv = lazyRequire<{ Ajv: typeof Ajv }>('ajv')
 
 // Every row of a run scores against the same schema: compile it once.
 const validators = new Map<string, ValidateFunction>()
@@ -14,6 +20,7 @@ function validatorFor(schema: object | boolean): ValidateFunction {
     // One Ajv per schema: two definitions may reuse a `$id`, which one shared
     // instance refuses. strict: false so schemas written for other tools
     // (with extra keywords) still work.
+    const { Ajv } = loadAjv()
     validate = new Ajv({ allErrors: true, strict: false }).compile(schema)
     validators.set(key, validate)
   }

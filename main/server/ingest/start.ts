@@ -6,7 +6,6 @@ import { packageRoot } from '../../paths'
 import type { Workbench } from '../../workbench'
 import { startIngestWorker } from './workerHost'
 import { DEFAULT_INGEST_PORT, startIngestServer, type IngestServer } from './ingestServer'
-import { ingestRoutes } from './routes'
 
 /**
  * The built worker (out/main/ingestWorker.js) when this code runs from the
@@ -45,6 +44,9 @@ export async function startWorkbenchIngest(
     return started
   }
   try {
+    // Imported here, not at the top: from the bundle the doors run in the worker, and their
+    // modules (Weave, OTLP, busboy, protobufjs) would only slow the host's start-up.
+    const { ingestRoutes } = await import('./routes')
     const server = await startIngestServer({ resolveToken: workbench.ingest.resolveToken, routes: ingestRoutes(), port: options.port, host: options.host })
     workbench.ingest.setStatus({ url: server.url, error: null })
     return { server, error: null }

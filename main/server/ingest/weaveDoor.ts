@@ -5,7 +5,7 @@
  * tables, files and feedback go to the Weave tables of the same database
  * (main/traces/weave/). Bad input is a 400 whose `reason` names the field.
  */
-import busboy from 'busboy'
+import type busboy from 'busboy'
 import type { z } from 'zod'
 import { toWeftError, WeftError } from '../../../common/errors'
 import { describeIssues, issuesFromZod } from '../../../common/dispatch'
@@ -19,7 +19,11 @@ import { resolveRef } from '../../traces/weave/refs'
 import * as S from '../../traces/weave/schemas'
 import { createFile, createTable, createTableFromDigests, queryTable, readFile, updateTable, type TableStep } from '../../traces/weave/tables'
 import { errorReply } from './ingestServer'
+import { lazyRequire } from '../../lazyRequire'
 import type { IngestReply, IngestRequest, IngestRoute } from './types'
+
+// Required on the first multipart upload (Weave files), not when the ingest worker starts (~10 ms).
+const loadBusboy = lazyRequire<typeof busboy>('busboy')
 
 /** The Weave door's routes, mounted at the server root. */
 export function weaveRoutes(): IngestRoute[] {
@@ -164,9 +168,10 @@ function readMultipart(request: IngestRequest): Promise<{ fields: Record<string,
   return new Promise((resolve, reject) => {
     const fields: Record<string, string> = {}
     const files: Record<string, Buffer> = {}
+    const createParser = loadBusboy()
     let parser: busboy.Busboy
     try {
-      parser = busboy({ headers: request.headers })
+      parser = createParser({ headers: request.headers })
     } catch (error) {
       reject(invalid('body', `not multipart/form-data (${(error as Error).message})`))
       return

@@ -2,8 +2,12 @@
  * Line diffs through jsdiff: its hunks re-shaped with line numbers on both
  * sides (for the UI), and back to a unified diff (for the CLI).
  */
-import { FILE_HEADERS_ONLY, formatPatch, structuredPatch, type StructuredPatch } from 'diff'
+import type * as Jsdiff from 'diff'
 import type { DiffHunk, DiffLine, TextDiff } from '../../../common/schemas/diff'
+import { lazyRequire } from '../../lazyRequire'
+
+// Required on first diff, not at start-up: jsdiff costs ~10-15 ms to load and most commands never diff.
+const loadJsdiff = lazyRequire<typeof Jsdiff>('diff')
 
 /** Lines of context around each change, as `git diff` shows. */
 export const DEFAULT_CONTEXT = 3
@@ -22,7 +26,7 @@ export function diffText(before: string | null, after: string | null, context = 
   const oldText = before ?? ''
   const newText = after ?? ''
   if (oldText === newText) return { hunks: [], stats: { added: 0, removed: 0 } }
-  const patch = structuredPatch('before', 'after', oldText, newText, undefined, undefined, { context, maxEditLength: MAX_EDIT_LENGTH })
+  const patch = loadJsdiff().structuredPatch('before', 'after', oldText, newText, undefined, undefined, { context, maxEditLength: MAX_EDIT_LENGTH })
   if (!patch) return wholeTextDiff(oldText, newText)
   const stats = { added: 0, removed: 0 }
   const hunks = patch.hunks.map((hunk): DiffHunk => {
@@ -90,7 +94,8 @@ export interface DiffLabels {
 /** A text diff as a unified diff (`--- a`, `+++ b`, `@@ … @@`); empty when nothing changed. */
 export function formatUnifiedDiff(diff: TextDiff, labels: DiffLabels): string {
   if (diff.hunks.length === 0) return ''
-  const patch: StructuredPatch = {
+  const { FILE_HEADERS_ONLY, formatPatch } = loadJsdiff()
+  const patch: Jsdiff.StructuredPatch = {
     oldFileName: labels.before,
     newFileName: labels.after,
     oldHeader: undefined,

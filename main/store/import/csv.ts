@@ -9,9 +9,13 @@
  * the wrong number of fields is reported with its line.
  */
 import { Readable } from 'node:stream'
-import Papa from 'papaparse'
+import type Papa from 'papaparse'
+import { lazyRequire } from '../../lazyRequire'
 import { fileProblem, readTextChunks } from './decode'
 import { MAX_RECORD_CHARS, setOwn, type ReadOptions, type SourceBatch, type SourceInfo, type SourceItem } from './records'
+
+// Required on the first CSV import, not at start-up: every command pays for start-up imports.
+const loadPapaparse = lazyRequire<typeof Papa>('papaparse')
 
 // "Clearly numeric": digits in JSON's number syntax that print back the same, so
 // zip codes (`02139`), `1.50`, `1e3` and ids past 2^53 stay text.
@@ -34,7 +38,7 @@ export function typeCell(text: string): string | number | boolean {
  * trailing blank line is enough to make it give up and fall back to ",".
  */
 function guessDelimiter(sample: string): string {
-  return Papa.parse<string[]>(sample, { preview: 10, skipEmptyLines: true }).meta.delimiter
+  return loadPapaparse().parse<string[]>(sample, { preview: 10, skipEmptyLines: true }).meta.delimiter
 }
 
 /** Rows parsed but not yet taken by the consumer before the file is paused. */
@@ -148,7 +152,7 @@ export async function* readCsvRecords(filePath: string, file: string, options: R
     notify()
   }
 
-  Papa.parse<string[]>(source, {
+  loadPapaparse().parse<string[]>(source, {
     delimiter,
     header: false,
     dynamicTyping: false,

@@ -5,13 +5,15 @@
  * shape, so there is one validation and one mapping for both encodings.
  * protobufjs was chosen because the OpenTelemetry JS packages only encode.
  */
-import protobuf from 'protobufjs/light.js'
+import type protobuf from 'protobufjs/light.js'
+import { once } from '../../../common/once'
 import { WeftError } from '../../../common/errors'
+import { lazyRequire } from '../../lazyRequire'
 
 const kv = { key: { type: 'string', id: 1 }, value: { type: 'AnyValue', id: 2 } }
 const attrs = (id: number) => ({ rule: 'repeated', type: 'KeyValue', id })
 
-const root = protobuf.Root.fromJSON({
+const OTLP_MESSAGES: protobuf.INamespace = {
   nested: {
     otlp: {
       nested: {
@@ -100,11 +102,20 @@ const root = protobuf.Root.fromJSON({
       },
     },
   },
-})
+}
 
-const Request = root.lookupType('otlp.ExportTraceServiceRequest')
-const Response = root.lookupType('otlp.ExportTraceServiceResponse')
-const RpcStatus = root.lookupType('otlp.RpcStatus')
+// protobufjs (~20 ms) loads when the first protobuf body arrives or is answered, not when the ingest
+// server starts: most senders use JSON. require, not import(): decode and encode stay synchronous.
+const loadProtobuf = lazyRequire<typeof protobuf>('protobufjs/light.js')
+const messages = once(() => {
+  const { Root } = loadProtobuf()
+  const root = Root.fromJSON(OTLP_MESSAGES)
+  return {
+    Request: root.lookupType('otlp.ExportTraceServiceRequest'),
+    Response: root.lookupType('otlp.ExportTraceServiceResponse'),
+    RpcStatus: root.lookupType('otlp.RpcStatus'),
+  }
+})
 
 /**
  * Decodes a protobuf ExportTraceServiceRequest into its protobuf-JSON form:
@@ -112,6 +123,7 @@ const RpcStatus = root.lookupType('otlp.RpcStatus')
  * base64 ids), enums as numbers, unset fields absent.
  */
 export function decodeOtlpProtobuf(body: Uint8Array): unknown {
+  const { Request } = messages()
   let message: protobuf.Message
   try {
     message = Request.decode(body)
@@ -123,16 +135,19 @@ export function decodeOtlpProtobuf(body: Uint8Array): unknown {
 
 /** An ExportTraceServiceResponse; partial success only when spans were rejected. */
 export function encodeOtlpResponse(partial?: { rejectedSpans: number; errorMessage: string }): Buffer {
+  const { Response } = messages()
   return Buffer.from(Response.encode(Response.create(partial ? { partialSuccess: partial } : {})).finish())
 }
 
 /** A google.rpc.Status body, which OTLP/HTTP asks for with error responses. */
 export function encodeOtlpStatus(code: number, message: string): Buffer {
+  const { RpcStatus } = messages()
   return Buffer.from(RpcStatus.encode(RpcStatus.create({ code, message })).finish())
 }
 
 /** Encodes a protobuf-JSON request (tests, benchmarks: what an OTLP/proto exporter sends). */
 export function encodeOtlpProtobuf(request: Record<string, unknown>): Buffer {
+  const { Request } = messages()
   // fromObject, not verify: it takes protobuf-JSON as exporters write it (int64 as decimal strings, bytes as base64).
   return Buffer.from(Request.encode(Request.fromObject(request)).finish())
 }
