@@ -1,15 +1,17 @@
 /**
- * OpenAI chat completions through the official SDK, for api.openai.com and any
- * OpenAI-compatible base URL (Ollama, vLLM, LM Studio, llama.cpp, OpenRouter).
+ * OpenAI chat completions for api.openai.com and any OpenAI-compatible base
+ * URL (Ollama, vLLM, LM Studio, llama.cpp, OpenRouter): streams through the
+ * official SDK, single answers by a direct JSON POST (jsonPost.ts).
  * The SDK's retries are off: registry.ts applies the one retry policy. Every
  * failure comes back as a value in `error`, never thrown.
  */
 import type OpenAI from 'openai'
-import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions'
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions'
 import { once } from '../../common/once'
+import { HttpAbortError, HttpStatusError, postJson } from './jsonPost'
 import { parseRetryAfter } from './resilience'
 import { keyNameFor, redactText } from './secrets'
-import type { ChatMessage, Provider, ProviderRequest, ProviderResponse, SecretSource, StreamEvent, ToolCall } from './types'
+import type { CallOptions, ChatMessage, Provider, ProviderRequest, ProviderResponse, SecretSource, StreamEvent, ToolCall } from './types'
 
 /** What the OpenAI provider needs. */
 export interface OpenAIProviderOptions {
@@ -78,6 +80,30 @@ function errorOf(error: unknown, apiKey: string | undefined, now: number, OpenAI
   return { code: 'network', message }
 }
 
+/** A direct POST's error as an error value, with the same codes as the SDK's (the key masked out). */
+function postErrorOf(error: unknown, apiKey: string | undefined, now: number): ErrorInfo {
+  const message = redactText(error instanceof Error ? error.message : String(error), apiKey ? [apiKey] : [])
+  if (error instanceof HttpAbortError) return { code: 'cancelled', message: 'Cancelled' }
+  if (error instanceof HttpStatusError) {
+    const status = error.status
+    const header = error.headers['retry-after']
+    const retryAfterMs = parseRetryAfter(Array.isArray(header) ? header[0] : header, now)
+    const code: ErrorInfo['code'] = status === 401 || status === 403 ? 'auth' : status === 429 ? 'rate_limit' : status === 408 ? 'timeout' : status >= 500 ? 'server' : 'invalid_request'
+    return retryAfterMs === undefined ? { code, message, status } : { code, message, status, retryAfterMs }
+  }
+  if (error instanceof SyntaxError) return { code: 'bad_response', message: `Malformed response: ${message}` }
+  return { code: 'network', message }
+}
+
+/** A chat completion as a provider response; one without a choice is a bad response. */
+function fromCompletion(completion: Partial<ChatCompletion> | null | undefined, started: number): ProviderResponse {
+  const choice = completion?.choices?.[0]
+  if (!choice?.message) return failure({ code: 'bad_response', message: 'The response has no choices' }, started)
+  const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [{ id: c.id, name: c.function.name, arguments: parseArguments(c.function.arguments) }] : []))
+  const usage = completion?.usage ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens } : null
+  return { output: choice.message.content ?? '', toolCalls, finishReason: finishReasonOf(choice.finish_reason), usage, costUsd: null, latencyMs: Date.now() - started, cached: false, error: null }
+}
+
 function failure(error: ErrorInfo, started: number, partial: Partial<ProviderResponse> = {}): ProviderResponse {
   return { output: '', toolCalls: [], usage: null, costUsd: null, cached: false, ...partial, latencyMs: Date.now() - started, finishReason: error.code === 'cancelled' ? 'cancelled' : 'error', error }
 }
@@ -103,21 +129,33 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     return { client, apiKey, OpenAI }
   }
 
+  async function callThroughSdk(request: ProviderRequest, callOptions: CallOptions | undefined, started: number): Promise<ProviderResponse> {
+    const resolved = await clientFor(request)
+    if (!('client' in resolved)) return failure(resolved, started)
+    try {
+      return fromCompletion(await resolved.client.chat.completions.create(toOpenAIBody(request), { signal: callOptions?.signal, maxRetries: 0 }), started)
+    } catch (error) {
+      return failure(errorOf(error, resolved.apiKey, Date.now(), resolved.OpenAI), started)
+    }
+  }
+
   return {
     id,
     async call(request, callOptions) {
       const started = Date.now()
-      const resolved = await clientFor(request)
-      if (!('client' in resolved)) return failure(resolved, started)
+      // Tests and proxies that hand in their own fetch go through the SDK; everything else posts directly (see jsonPost.ts: ~4× less CPU a call).
+      if (options.fetch) return callThroughSdk(request, callOptions, started)
+      if (id === 'openai-compatible' && !request.baseUrl) return failure({ code: 'invalid_request', message: 'openai-compatible needs a base_url in the model config' }, started)
+      const keyName = keyNameFor('openai', request.apiKeyEnv)
+      const apiKey = keyName ? await options.secrets(keyName) : undefined
+      if (!apiKey && id === 'openai') return failure({ code: 'auth', message: `No API key: set ${keyName}` }, started)
+      // Local OpenAI-compatible servers take no key; some insist on the header, so a placeholder (as the SDK sends).
+      const url = `${(request.baseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, '')}/chat/completions`
       try {
-        const completion = await resolved.client.chat.completions.create(toOpenAIBody(request), { signal: callOptions?.signal, maxRetries: 0 })
-        const choice = completion?.choices?.[0]
-        if (!choice?.message) return failure({ code: 'bad_response', message: 'The response has no choices' }, started)
-        const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [{ id: c.id, name: c.function.name, arguments: parseArguments(c.function.arguments) }] : []))
-        const usage = completion.usage ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens } : null
-        return { output: choice.message.content ?? '', toolCalls, finishReason: finishReasonOf(choice.finish_reason), usage, costUsd: null, latencyMs: Date.now() - started, cached: false, error: null }
+        const completion = (await postJson(url, { authorization: `Bearer ${apiKey ?? 'not-needed'}` }, toOpenAIBody(request), callOptions?.signal)) as Partial<ChatCompletion> | null
+        return fromCompletion(completion, started)
       } catch (error) {
-        return failure(errorOf(error, resolved.apiKey, Date.now(), resolved.OpenAI), started)
+        return failure(postErrorOf(error, apiKey, Date.now()), started)
       }
     },
 
