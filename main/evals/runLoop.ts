@@ -111,6 +111,9 @@ export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; s
   let errors = 0
   const started = now()
 
+  // Parameters without a {{row}} template are the same for every row: checked once, not per row.
+  const fixedParams = options.scorers.map(({ scorer, params }) => (JSON.stringify(params).includes('{{') ? null : scorer.params.parse(params)))
+
   const runOne = async ({ row, trial }: (typeof work)[number]): Promise<void> => {
     const trace = startRowTrace()
     const startedMs = nowMs()
@@ -124,7 +127,7 @@ export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; s
     }
     const steps = answer?.spans ?? scoredSpans(trace.spans)
     const scores: RowResult['scores'] = {}
-    for (const { id, scorer, params, columns } of options.scorers) {
+    for (const [index, { id, scorer, params, columns }] of options.scorers.entries()) {
       if (!answer) {
         scores[id] = null
         continue
@@ -134,7 +137,7 @@ export async function runLoop(options: RunLoopOptions): Promise<{ ran: number; s
       let reason: string | undefined
       let failed: string | null = null
       try {
-        const filled = scorer.params.parse(resolveParams(params, row, scorer.literalParams))
+        const filled = fixedParams[index] ?? scorer.params.parse(resolveParams(params, row, scorer.literalParams))
         const output = columns?.output ? mapped(columns.output, row, answer.output) : answer.output
         const expected = columns?.expected ? mapped(columns.expected, row, answer.output) : row.expected
         const judge = options.judge?.({ add: trace.add, newId: trace.newId, parentId: spanId })

@@ -6,6 +6,7 @@
  * stored — an error cached would keep failing after the cause is fixed.
  */
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { ProviderRequest, ProviderResponse } from './types'
@@ -43,7 +44,9 @@ export function createFileCache(projectDir: string): ResponseCache {
   return {
     async get(key) {
       try {
-        return JSON.parse(await fs.readFile(file(key), 'utf8')) as ProviderResponse
+        // Synchronous on purpose: an entry is a few kB, and the async read's four thread-pool round trips
+        // (open, stat, read, close) were most of a cached evaluation row's time (~100 µs against ~25 µs).
+        return JSON.parse(readFileSync(file(key), 'utf8')) as ProviderResponse
       } catch {
         return undefined // missing or torn file: a miss, the call just runs again
       }
