@@ -42,3 +42,24 @@ describe('run storage', () => {
     expect([...runs.doneKeys(id)].sort()).toEqual(['a/0', 'b/0'])
   })
 })
+
+describe('migration 6 (run source, process, row traces)', () => {
+  it('upgrades a version-5 database: its runs keep their rows and read as Weft runs', async () => {
+    const { openDatabase, migrateDatabase } = await import('../sqlite')
+    const { MIGRATIONS } = await import('../traces/schema')
+    const file = path.join(dir, 'v5.db')
+    const v5 = openDatabase(file)
+    migrateDatabase(v5, MIGRATIONS.slice(0, 5))
+    v5.prepare(`INSERT INTO eval_runs (id, name, definition, pinned, git_commit, status, started_ms, total) VALUES ('r1', 'e', '{}', '{}', NULL, 'finished', 1, 1)`).run()
+    v5.prepare(`INSERT INTO eval_rows (run_id, row_id, trial, output, error, latency_ms, tokens, cost_usd, scores) VALUES ('r1', 'a', 0, '"x"', NULL, 5, 0, NULL, '{}')`).run()
+    v5.close()
+    const upgraded = openTraceDb(file)
+    try {
+      const runs = runStore(upgraded.sqlite)
+      expect(runs.get('r1')).toMatchObject({ source: 'weft', status: 'finished' })
+      expect(runs.rows('r1')).toEqual([{ rowId: 'a', trial: 0, output: 'x', error: null, latencyMs: 5, tokens: 0, costUsd: null, scores: {} }])
+    } finally {
+      upgraded.close()
+    }
+  })
+})
