@@ -8,7 +8,7 @@
 export { SDK_VERSION } from './version'
 export { init, stats, flush, shutdown, type InitOptions } from './client'
 export type { ExportStats } from './exporter'
-export { op, withAttributes, currentSpan, type OpOptions } from './op'
+export { op, withAttributes, currentSpan, continueTrace, type OpOptions } from './op'
 export type { SpanKind, Attributes, ModelUsage } from './span'
 export { toJsonSafe } from './serialize'
 export { wrapOpenAI } from './llm/openai'

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { currentSpan, flush, init, op, shutdown, stats, withAttributes } from './index'
+import { continueTrace, currentSpan, flush, init, op, shutdown, stats, withAttributes } from './index'
 import { startSink, type SentSpan, type Sink } from './test/sink'
 
 let sink: Sink
@@ -266,5 +266,28 @@ describe('op', () => {
     expect(request.body.sdk).toEqual({ name: 'weft-js', version: '0.1.0' })
     expect(warnings).toEqual([])
     expect(stats()).toMatchObject({ dropped: 0, failed: 0, queued: 0 })
+  })
+
+  it('continues a trace from another process (W3C traceparent): ops join its trace under the named span', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736'
+    const step = op(async function lookup(q: string) {
+      return `found ${q}`
+    }, { kind: 'tool' })
+    const answer = op(async function answer(q: string) {
+      return step(q)
+    })
+    await continueTrace(`00-${traceId}-00f067aa0ba902b7-01`, () => withAttributes({ tenant: 't1' }, () => answer('x')))
+    // Malformed or missing headers (and all-zero ids) start a trace of its own.
+    await continueTrace('garbage', () => answer('y'))
+    await continueTrace(undefined, () => answer('z'))
+    await continueTrace(`00-${'0'.repeat(32)}-00f067aa0ba902b7-01`, () => answer('w'))
+    const spans = await sent()
+    const root = byName(spans, 'answer').find((s) => s.traceId === traceId)!
+    expect(root).toMatchObject({ parentId: '00f067aa0ba902b7', attributes: { tenant: 't1' } })
+    expect(one(spans.filter((s) => s.traceId === traceId), 'lookup')).toMatchObject({ parentId: root.id, kind: 'tool' })
+    const others = byName(spans, 'answer').filter((s) => s !== root)
+    expect(others).toHaveLength(3)
+    for (const span of others) expect(span.traceId).not.toBe(traceId)
+    expect(others.every((s) => s.parentId === undefined)).toBe(true)
   })
 })

@@ -138,6 +138,25 @@ export function withAttributes<T>(attributes: Attributes, fn: () => T): T {
   return storage.run(scope, fn)
 }
 
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/
+
+/**
+ * Runs `fn` as a continuation of a trace from another process: ops started
+ * inside become children of the span a W3C `traceparent` header names. An
+ * app served over HTTP uses it so a caller's trace (a Weft evaluation row, an
+ * OpenTelemetry client) holds the app's steps:
+ *
+ *     app.post('/answer', (req, res) => continueTrace(req.headers.traceparent, () => answer(req.body)).then(...))
+ *
+ * A missing or malformed header (or all-zero ids) runs `fn` unchanged.
+ */
+export function continueTrace<T>(traceparent: string | string[] | undefined | null, fn: () => T): T {
+  const match = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent.trim().toLowerCase()) : null
+  if (!match || /^0+$/.test(match[1]!) || /^0+$/.test(match[2]!)) return fn()
+  const parent = storage.getStore() ?? state.rootScope
+  return storage.run({ span: null, attributes: parent?.attributes, remote: { traceId: match[1]!, spanId: match[2]! } }, fn)
+}
+
 /** The span of the op running now, to add attributes or usage from inside it; undefined outside ops. */
 export function currentSpan(): { id: string; traceId: string; setAttribute(key: string, value: unknown): void; addUsage(model: string, inputTokens: number, outputTokens: number): void } | undefined {
   return storage.getStore()?.span ?? undefined

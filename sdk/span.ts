@@ -25,6 +25,8 @@ export interface ModelUsage {
 export interface Scope {
   readonly span: SpanRecord | null
   readonly attributes: Attributes | undefined
+  /** A parent in another process (an incoming W3C traceparent): spans started here join its trace. */
+  readonly remote?: { readonly traceId: string; readonly spanId: string }
 }
 
 /** The one AsyncLocalStorage of the SDK (nesting and withAttributes). */
@@ -82,8 +84,9 @@ export class SpanRecord implements Scope {
     parent: Scope | undefined,
   ) {
     const parentSpan = parent?.span
-    this.traceId = parentSpan ? parentSpan.traceId : newTraceId()
-    this.parentId = parentSpan ? parentSpan.id : null
+    const remote = parentSpan ? undefined : parent?.remote
+    this.traceId = parentSpan ? parentSpan.traceId : (remote?.traceId ?? newTraceId())
+    this.parentId = parentSpan ? parentSpan.id : (remote?.spanId ?? null)
     this.attributes = parent?.attributes
   }
 
@@ -111,7 +114,7 @@ export class SpanRecord implements Scope {
 
 /** The scope `withAttributes` installs: same span, more attributes. */
 export function attributeScope(parent: Scope | undefined, attributes: Attributes): Scope {
-  return { span: parent?.span ?? null, attributes: { ...parent?.attributes, ...attributes } }
+  return { span: parent?.span ?? null, attributes: { ...parent?.attributes, ...attributes }, ...(parent?.remote ? { remote: parent.remote } : {}) }
 }
 
 /** An error as the span schema records it. */

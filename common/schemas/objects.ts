@@ -98,6 +98,12 @@ export const EvaluationTargetSchema = z
         method: z.enum(['POST', 'PUT'], { error: 'must be POST or PUT' }).default('POST'),
         headers: z.record(z.string(), z.string()).default({}),
         timeoutMs: z.int().positive().max(600_000).default(60_000),
+        /**
+         * How long to wait for the app's own spans of a row (sent to Weft's ingest
+         * server) before step and trajectory scorers read them; default 2000 ms
+         * when the evaluation has such scorers, else none.
+         */
+        traceWaitMs: z.int().min(0).max(60_000).optional(),
       })
       .optional(),
   })

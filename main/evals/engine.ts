@@ -17,6 +17,7 @@ import { nowMs } from './rowTrace'
 import { runLoop, type RunProgress, type RunScorer } from './runLoop'
 import { runStore, type StoredRun } from './runStore'
 import { lookupScorer } from './scorers'
+import type { ScoredSpan } from './scorers/types'
 import { summarize, type RowResult, type RunSummary } from './summary'
 import type { SpanInput } from '../../common/schemas/span'
 import { httpTarget, promptTarget, type Target } from './targets'
@@ -55,8 +56,33 @@ export interface EngineResult {
 
 async function buildTarget(options: EngineOptions, definition: EvaluationDefinition, providers: Providers): Promise<Target> {
   const t = definition.target
-  if (t.http) return httpTarget(t.http)
+  if (t.http) {
+    // Step and trajectory scorers look inside the app: its own spans (traceparent) are read back from the trace database.
+    const looksInside = definition.scorers.some((s) => lookupScorer(s.type)?.meta.level !== 'system')
+    const waitMs = t.http.traceWaitMs ?? (looksInside ? 2000 : 0)
+    return httpTarget({ ...t.http, ...(waitMs > 0 ? { appSpans: { waitMs, read: (traceId) => storedSpans(options.traces, traceId) } } : {}) })
+  }
   return promptTarget({ store: options.store, providers, prompt: t.prompt!, model: t.model!, cache: options.cache })
+}
+
+/** A trace's stored spans as scorers see them (pre-order, with full inputs and outputs). */
+function storedSpans(traces: TraceDb, traceId: string): ScoredSpan[] {
+  const found = traces.getTrace(traceId)
+  if (!found) return []
+  const out: ScoredSpan[] = []
+  const stack = [...found.roots].reverse()
+  while (stack.length) {
+    const node = stack.pop()!
+    const span = traces.getSpan(traceId, node.id)
+    if (span) {
+      out.push({
+        id: span.id, parentId: span.parentId, name: span.name, kind: span.kind, status: span.status, startMs: span.startMs, endMs: span.endMs,
+        ...(span.inputs === undefined ? {} : { inputs: span.inputs }), ...(span.output === undefined ? {} : { output: span.output }), attributes: span.attributes,
+      })
+    }
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!)
+  }
+  return out
 }
 
 /** Reads references for the definition check, through the object store. */

@@ -60,9 +60,9 @@ export function startRowTrace(): RowTrace {
  */
 export const nowMs = (): number => performance.timeOrigin + performance.now()
 
-/** The W3C `traceparent` header that makes an app's own spans children of the row's root. */
-export function traceparent(trace: RowTrace): string {
-  return `00-${trace.traceId}-${trace.rootId}-01`
+/** The W3C `traceparent` header that makes an app's own spans children of `parentId` (the call's span) in the row's trace. */
+export function traceparent(trace: RowTrace, parentId: string = trace.rootId): string {
+  return `00-${trace.traceId}-${parentId}-01`
 }
 
 /** The target's spans as scorers see them (the step and trajectory levels), in start order. */

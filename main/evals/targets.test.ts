@@ -67,8 +67,8 @@ describe('evaluation targets', () => {
     const signal = new AbortController().signal
     const trace = startRowTrace()
     expect((await target.call({ id: 'r1', question: 'hi' }, signal, trace)).output).toEqual({ answer: 'HI' })
-    // The app can join the row's trace: the request carries a W3C traceparent naming the row's root span.
-    expect(lastTraceparent).toBe(`00-${trace.traceId}-${trace.rootId}-01`)
+    // The app can join the row's trace: the request carries a W3C traceparent naming the call's span.
+    expect(lastTraceparent).toBe(`00-${trace.traceId}-${trace.spans[0]!.id}-01`)
     expect(trace.spans[0]).toMatchObject({ kind: 'chain', name: 'POST /answer', status: 'ok', attributes: { 'http.status_code': 200 } })
     await expect(target.call({ id: 'r2', question: 'fail' }, signal, trace)).rejects.toThrow(/answered 503: overloaded/)
     expect(trace.spans[1]).toMatchObject({ status: 'error', error: { message: expect.stringMatching(/503/) } })

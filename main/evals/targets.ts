@@ -16,6 +16,7 @@ import { renderPrompt } from '../store/render'
 import type { ObjectStore } from '../store/store'
 import { nowMs, traceparent, type RowTrace } from './rowTrace'
 import type { TargetAnswer } from './runLoop'
+import type { ScoredSpan } from './scorers/types'
 
 /** A target ready to call, with the versions it pinned. */
 export interface Target {
@@ -78,42 +79,82 @@ export async function promptTarget(options: { store: ObjectStore; providers: Pro
  * the output. The request carries a W3C `traceparent`, so an app traced with
  * OpenTelemetry or the Weft SDK can put its own spans under the row's trace.
  */
-export function httpTarget(options: { url: string; method?: 'POST' | 'PUT'; headers?: Record<string, string>; timeoutMs?: number }): Target {
+export function httpTarget(options: {
+  url: string
+  method?: 'POST' | 'PUT'
+  headers?: Record<string, string>
+  timeoutMs?: number
+  /**
+   * For step and trajectory scorers: the app's own spans of the row's trace,
+   * read back from the trace database (they arrive by the ingest server, a
+   * little after the answer). Waits until they stop coming or `waitMs` ends.
+   */
+  appSpans?: { read(traceId: string): ScoredSpan[]; waitMs: number }
+}): Target {
   return {
     pinned: { endpoint: options.url },
     async call(row, signal, trace) {
-      const startMs = nowMs()
-      const started = performance.now()
-      const spanId = trace.newId()
-      let status = 0
-      let failure: string | null = null
-      try {
-        const response = await fetch(options.url, {
-          method: options.method ?? 'POST',
-          headers: { 'content-type': 'application/json', traceparent: traceparent(trace), ...options.headers },
-          body: JSON.stringify(row),
-          signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 60_000)]),
-        })
-        status = response.status
-        const text = await response.text()
-        if (!response.ok) throw new Error(`${options.url} answered ${response.status}: ${text.slice(0, 200)}`)
-        let output: unknown
-        try {
-          output = JSON.parse(text)
-        } catch {
-          throw new Error(`${options.url} did not answer JSON: ${text.slice(0, 200)}`)
-        }
-        return { output, latencyMs: performance.now() - started, tokens: 0, costUsd: null }
-      } catch (error) {
-        failure = (error as Error).name === 'TimeoutError' ? `${options.url} did not answer within ${options.timeoutMs ?? 60_000} ms` : (error as Error).message
-        throw failure === (error as Error).message ? error : new Error(failure)
-      } finally {
-        trace.add({
-          id: spanId, parentId: trace.rootId, name: `${options.method ?? 'POST'} ${new URL(options.url).pathname}`, kind: 'chain', startMs, endMs: nowMs(),
-          status: failure ? 'error' : 'ok', error: failure ? { message: failure } : null, inputs: row,
-          attributes: { 'http.url': options.url, 'http.status_code': status },
-        })
-      }
+      const answer = await post(row, signal, trace)
+      if (!options.appSpans) return answer
+      return { ...answer, spans: await settledSpans(trace.traceId, options.appSpans, signal) }
     },
   }
+
+  async function post(row: Record<string, unknown>, signal: AbortSignal, trace: RowTrace): Promise<TargetAnswer> {
+    const startMs = nowMs()
+    const started = performance.now()
+    const spanId = trace.newId()
+    let status = 0
+    let failure: string | null = null
+    try {
+      const response = await fetch(options.url, {
+        method: options.method ?? 'POST',
+        headers: { 'content-type': 'application/json', traceparent: traceparent(trace, spanId), ...options.headers },
+        body: JSON.stringify(row),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 60_000)]),
+      })
+      status = response.status
+      const text = await response.text()
+      if (!response.ok) throw new Error(`${options.url} answered ${response.status}: ${text.slice(0, 200)}`)
+      let output: unknown
+      try {
+        output = JSON.parse(text)
+      } catch {
+        throw new Error(`${options.url} did not answer JSON: ${text.slice(0, 200)}`)
+      }
+      return { output, latencyMs: performance.now() - started, tokens: 0, costUsd: null }
+    } catch (error) {
+      failure = (error as Error).name === 'TimeoutError' ? `${options.url} did not answer within ${options.timeoutMs ?? 60_000} ms` : (error as Error).message
+      throw failure === (error as Error).message ? error : new Error(failure)
+    } finally {
+      trace.add({
+        id: spanId, parentId: trace.rootId, name: `${options.method ?? 'POST'} ${new URL(options.url).pathname}`, kind: 'chain', startMs, endMs: nowMs(),
+        status: failure ? 'error' : 'ok', error: failure ? { message: failure } : null, inputs: row,
+        attributes: { 'http.url': options.url, 'http.status_code': status },
+      })
+    }
+  }
+}
+
+/** How often the trace database is read while an app's spans arrive. */
+const SPAN_POLL_MS = 50
+
+/**
+ * The app's spans of a trace once they have settled: read every 50 ms until
+ * some have arrived and two reads in a row agree, or `waitMs` is over (then
+ * whatever arrived; an app that sends none gets an empty list, and the step
+ * scorers say the row has no such step).
+ */
+async function settledSpans(traceId: string, source: { read(traceId: string): ScoredSpan[]; waitMs: number }, signal: AbortSignal): Promise<ScoredSpan[]> {
+  const deadline = performance.now() + source.waitMs
+  let spans = source.read(traceId)
+  let stable = 0
+  while (performance.now() < deadline && !signal.aborted) {
+    await new Promise((r) => setTimeout(r, SPAN_POLL_MS))
+    const next = source.read(traceId)
+    stable = next.length > 0 && next.length === spans.length ? stable + 1 : 0
+    spans = next
+    if (stable >= 2) break
+  }
+  return spans
 }
