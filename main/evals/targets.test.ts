@@ -74,4 +74,24 @@ describe('evaluation targets', () => {
     expect(trace.spans[1]).toMatchObject({ status: 'error', error: { message: expect.stringMatching(/503/) } })
     await expect(target.call({ id: 'r3', question: 'html' }, signal, startRowTrace())).rejects.toThrow(/did not answer JSON/)
   })
+
+  it('waits for the app’s spans until its entry span is in, or gives up after waitMs', async () => {
+    const signal = new AbortController().signal
+    const span = (id: string, parentId: string | null) => ({ id, parentId, name: id, kind: 'tool', status: 'ok', startMs: 0, endMs: 1, attributes: {} })
+    // Children arrive first, the app's entry span (child of the call span the traceparent names) 150 ms later.
+    const callSpan = () => /-([0-9a-f]{16})-01$/.exec(lastTraceparent ?? '')![1]!
+    const started = performance.now()
+    const staggered = httpTarget({
+      url,
+      appSpans: { waitMs: 2000, read: () => (performance.now() - started < 150 ? [span('child', 'entry')] : [span('child', 'entry'), span('entry', callSpan())]) },
+    })
+    expect((await staggered.call({ id: 'r1', question: 'hi' }, signal, startRowTrace())).spans?.map((s) => s.id)).toEqual(['child', 'entry'])
+    // It stopped once the entry span was in and nothing new came, well before waitMs.
+    expect(performance.now() - started).toBeLessThan(1000)
+    // An app that sends nothing: an empty list after waitMs.
+    const t0 = performance.now()
+    const silent = await httpTarget({ url, appSpans: { waitMs: 120, read: () => [] } }).call({ id: 'r2', question: 'hi' }, signal, startRowTrace())
+    expect(silent.spans).toEqual([])
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(100)
+  })
 })

@@ -94,16 +94,16 @@ export function httpTarget(options: {
   return {
     pinned: { endpoint: options.url },
     async call(row, signal, trace) {
-      const answer = await post(row, signal, trace)
+      const spanId = trace.newId()
+      const answer = await post(row, signal, trace, spanId)
       if (!options.appSpans) return answer
-      return { ...answer, spans: await settledSpans(trace.traceId, options.appSpans, signal) }
+      return { ...answer, spans: await settledSpans(trace.traceId, spanId, options.appSpans, signal) }
     },
   }
 
-  async function post(row: Record<string, unknown>, signal: AbortSignal, trace: RowTrace): Promise<TargetAnswer> {
+  async function post(row: Record<string, unknown>, signal: AbortSignal, trace: RowTrace, spanId: string): Promise<TargetAnswer> {
     const startMs = nowMs()
     const started = performance.now()
-    const spanId = trace.newId()
     let status = 0
     let failure: string | null = null
     try {
@@ -141,20 +141,20 @@ const SPAN_POLL_MS = 50
 
 /**
  * The app's spans of a trace once they have settled: read every 50 ms until
- * some have arrived and two reads in a row agree, or `waitMs` is over (then
- * whatever arrived; an app that sends none gets an empty list, and the step
- * scorers say the row has no such step).
+ * the app's entry span (the child of the call's span, exported when the app's
+ * work ended) is there and a second read finds nothing new — or `waitMs` is
+ * over, and then whatever arrived. An app that sends none gets an empty list,
+ * and the step scorers say the row has no such step.
  */
-async function settledSpans(traceId: string, source: { read(traceId: string): ScoredSpan[]; waitMs: number }, signal: AbortSignal): Promise<ScoredSpan[]> {
+async function settledSpans(traceId: string, callSpanId: string, source: { read(traceId: string): ScoredSpan[]; waitMs: number }, signal: AbortSignal): Promise<ScoredSpan[]> {
   const deadline = performance.now() + source.waitMs
   let spans = source.read(traceId)
-  let stable = 0
   while (performance.now() < deadline && !signal.aborted) {
     await new Promise((r) => setTimeout(r, SPAN_POLL_MS))
     const next = source.read(traceId)
-    stable = next.length > 0 && next.length === spans.length ? stable + 1 : 0
+    const settled = next.length === spans.length && next.some((s) => s.parentId === callSpanId)
     spans = next
-    if (stable >= 2) break
+    if (settled) break
   }
   return spans
 }
