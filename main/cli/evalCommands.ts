@@ -71,6 +71,30 @@ async function findBaseline(wb: Parameters<Parameters<CliContext['withProject']>
   throw new WeftError('NOT_FOUND', `--baseline ${baseline}: not a run id, 'last', or a label on a version that a finished run of ${name} used`)
 }
 
+/**
+ * An HTTP target's app sends its spans to Weft's ingest server; the step and
+ * trajectory scorers read them from the trace database. A CLI run in CI has
+ * no app or `weft serve` receiving them, so it listens itself for the run's
+ * length — unless another Weft holds the port already (it stores them in the
+ * same project, which is just as good).
+ */
+async function receiveAppSpans(wb: Parameters<Parameters<CliContext['withProject']>[1]>[0], name: string, io: CliContext['io']): Promise<{ close(): Promise<void> } | null> {
+  const { content } = await wb.call('objects.get', { ref: `evaluation:${name}` }).catch(() => ({ content: '' }))
+  const { parse } = await import('yaml')
+  let http: unknown
+  try {
+    http = (parse(content) as { target?: { http?: unknown } } | null)?.target?.http
+  } catch {
+    return null // the run itself reports the broken file, with its line
+  }
+  if (!http) return null
+  const { ingestPortFromEnv, startWorkbenchIngest } = await import('../server/ingest/start')
+  const started = await startWorkbenchIngest(wb, { port: ingestPortFromEnv(io.env), worker: false })
+  if (!started.server) return null // taken: a running Weft receives them
+  io.err(`${name}: receiving the app's spans at ${started.server.url} during the run\n`)
+  return started.server
+}
+
 /** Adds `weft eval`. */
 export function registerEvalCommands(program: Command, ctx: CliContext): void {
   const { io } = ctx
@@ -87,7 +111,8 @@ export function registerEvalCommands(program: Command, ctx: CliContext): void {
     .option('--format <format>', 'table, json or junit', 'table')
     .option('-o, --output <file>', 'write the report to FILE instead of standard output')
     .option('--no-cache', 'call the models even for requests answered before')
-    .action((name: string, opts: Opts & { set?: string[]; concurrency?: number; trials?: number; threshold?: string[]; resume?: string | true; baseline?: string; format: string; output?: string; cache: boolean }) =>
+    .option('--no-ingest', "for an HTTP target: do not receive the app's spans during the run")
+    .action((name: string, opts: Opts & { ingest: boolean; set?: string[]; concurrency?: number; trials?: number; threshold?: string[]; resume?: string | true; baseline?: string; format: string; output?: string; cache: boolean }) =>
       ctx.withProject(opts.project, async (wb) => {
         if (!['table', 'json', 'junit'].includes(opts.format)) throw new WeftError('INVALID_REQUEST', `--format takes table, json or junit, not "${opts.format}"`)
         for (const [flag, value] of [['--concurrency', opts.concurrency], ['--trials', opts.trials]] as const) {
@@ -102,6 +127,7 @@ export function registerEvalCommands(program: Command, ctx: CliContext): void {
           if (!unfinished) throw new WeftError('NOT_FOUND', `No interrupted or cancelled run of ${name} to resume`)
           resume = unfinished.id
         }
+        const receiver = opts.ingest ? await receiveAppSpans(wb, name, io) : null
         const tty = Boolean(process.stderr.isTTY) && format === 'table'
         const stop = wb.on('progress', (p) => {
           if (!p.taskId.startsWith('eval:')) return
@@ -121,6 +147,7 @@ export function registerEvalCommands(program: Command, ctx: CliContext): void {
         } finally {
           stop()
           if (tty) process.stderr.write('\n')
+          await receiver?.close()
         }
         // Imported here, not at the top: `weft --version` should not load the definitions' parser.
         const { parseThreshold } = await import('../evals/definition')

@@ -7,7 +7,9 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runWeft } from '../../main/cli/cliTesting'
 import { continueTrace, init, op, shutdown } from '../../sdk/index'
 import { startTestIngest, type TestIngest } from './ingestHarness'
 
@@ -79,5 +81,20 @@ describe('an HTTP app traced with the SDK, scored at the step and trajectory lev
     const name = new Map(trace.spans.map((s) => [s.id, s.name]))
     const edges = trace.spans.map((s) => `${s.parentId ? name.get(s.parentId) : '-'} > ${s.name}`)
     expect(edges).toEqual(['- > eval app', 'eval app > POST /answer', 'POST /answer > agent', 'agent > search', 'agent > answer', 'eval app > score path', 'eval app > score retrieved'])
+  })
+
+  it('weft eval run receives the app’s spans itself when no Weft is running (CI)', async () => {
+    const free = http.createServer()
+    await new Promise<void>((r) => free.listen(0, '127.0.0.1', r))
+    const port = (free.address() as AddressInfo).port
+    await new Promise((r) => free.close(r))
+    // The app now sends to where the CLI will listen.
+    init({ endpoint: `http://127.0.0.1:${port}`, token: ingest.token, flushIntervalMs: 10 })
+    const { code, out, err } = await runWeft(['eval', 'run', 'app', '--project', ingest.dir, '--format', 'json'], { cwd: path.dirname(ingest.dir), env: { WEFT_INGEST_PORT: String(port) } })
+    expect(err).toContain(`app: receiving the app's spans at http://127.0.0.1:${port}`)
+    expect(code).toBe(0)
+    const report = JSON.parse(out) as { summary: { scorers: Record<string, { passRate: number }> } }
+    expect(report.summary.scorers.path!.passRate).toBeCloseTo(2 / 3)
+    expect(report.summary.scorers.retrieved!.passRate).toBeCloseTo(2 / 3)
   })
 })
