@@ -155,6 +155,14 @@ export async function loadEvaluation(
     }
   }
   issues.push(...checkScorers(definition, file, lookup).filter((issue) => !issues.some((i) => i.path === issue.path)))
+  // An LLM judge's rubric prompt and model config must exist too (they are pinned when the run starts).
+  for (const [i, scorer] of definition.scorers.entries()) {
+    if (!lookup(scorer.type)?.meta.needsLlm) continue
+    for (const [field, kind] of [['rubric', 'prompt'], ['model', 'model']] as const) {
+      const ref = scorer.params[field]
+      if (typeof ref === 'string' && !ref.includes('{{')) await missing(`scorers.${i}.params.${field}`, ref, kind)
+    }
+  }
   if (issues.length > 0) fail(file, issues)
   return { definition, pinned }
 }

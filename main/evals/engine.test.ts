@@ -80,6 +80,13 @@ describe('running a saved evaluation', () => {
     const { summary, run } = await runEvaluation({ store, providers: providers(), traces, name: 'judged' })
     expect(summary.scorers.judge).toMatchObject({ mean: 0.8, passRate: 1 })
     expect(run.status).toBe('finished')
+    // The rubric and judge model are pinned like the target, in the run's definition too.
+    expect(run.pinned['scorer.judge.rubric']).toMatch(/^prompt:judge@[0-9a-f]{40}$/)
+    expect(run.pinned['scorer.judge.model']).toMatch(/^model:offline@[0-9a-f]{40}$/)
+    expect(run.definition.scorers[0]!.params).toMatchObject({ rubric: run.pinned['scorer.judge.rubric'], model: run.pinned['scorer.judge.model'] })
+    // A missing rubric is refused before any call, with the field.
+    await saveObject(store, canonicalize, { kind: 'evaluation', name: 'misjudged', content: 'dataset: tickets\ntarget: {prompt: triage, model: offline}\nscorers:\n  - {id: judge, type: llm-judge, params: {rubric: prompt:nope, model: model:offline}}\n' })
+    await expect(runEvaluation({ store, providers: providers(), traces, name: 'misjudged' })).rejects.toThrow(/evals\/misjudged\.yaml: scorers\.0\.params\.rubric: prompt:nope: /)
   })
 
   it('traces every row: the row root, the model call, then each scorer — an LLM judge’s call under its scorer', async () => {

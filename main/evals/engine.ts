@@ -85,6 +85,27 @@ function storedSpans(traces: TraceDb, traceId: string): ScoredSpan[] {
   return out
 }
 
+/**
+ * An LLM judge's rubric and model are pinned like the target's: resolved to
+ * digests when the run starts (and written back into the run's definition),
+ * so a label moved mid-run changes nothing and a resume judges alike.
+ */
+async function pinJudges(store: ObjectStore, definition: EvaluationDefinition): Promise<Record<string, string>> {
+  const pinned: Record<string, string> = {}
+  for (const scorer of definition.scorers) {
+    if (!lookupScorer(scorer.type)?.meta.needsLlm) continue
+    for (const [field, kind] of [['rubric', 'prompt'], ['model', 'model']] as const) {
+      const ref = scorer.params[field]
+      if (typeof ref !== 'string' || ref.includes('{{')) continue
+      const found = await store.resolve(parseRef(ref, kind))
+      const exact = `${kind}:${found.name}@${found.digest}`
+      scorer.params = { ...scorer.params, [field]: exact }
+      pinned[`scorer.${scorer.id}.${field}`] = exact
+    }
+  }
+  return pinned
+}
+
 /** Reads references for the definition check, through the object store. */
 function storeReader(store: ObjectStore): DefinitionReader {
   return {
@@ -120,7 +141,7 @@ export async function runEvaluation(options: EngineOptions): Promise<EngineResul
     if (options.concurrency) definition.concurrency = options.concurrency
     if (options.trials) definition.trials = options.trials
     const dataset = await options.store.resolve(parseRef(definition.dataset, 'dataset'))
-    pinned = { evaluation: `evaluation:${resolved.name}@${resolved.digest}`, dataset: `dataset:${dataset.name}@${dataset.digest}`, ...loaded.pinned }
+    pinned = { evaluation: `evaluation:${resolved.name}@${resolved.digest}`, dataset: `dataset:${dataset.name}@${dataset.digest}`, ...loaded.pinned, ...(await pinJudges(options.store, definition)) }
     runId = '' // set below once the target pinned its versions
   }
   const { content: datasetText, resolved: datasetRef } = await options.store.read(parseRef(pinned.dataset!, 'dataset'))
@@ -193,7 +214,7 @@ export async function runEvaluation(options: EngineOptions): Promise<EngineResul
       onProgress: (progress) => options.onProgress?.({ ...progress, runId }),
       name: options.name,
       runId,
-      // The judge's rubric and model resolve like any reference (a label moved mid-run is seen by later rows); each call is a span under its scorer.
+      // The judge's rubric and model were pinned at the start (pinJudges); each call is a span under its scorer.
       judge: (trace) => async (prompt, model, variables, signal) => {
         const startMs = nowMs()
         const result = await runPrompt(options.store, providers, { prompt: parseRef(prompt, 'prompt'), model: parseRef(model, 'model'), variables }, { signal })
