@@ -493,6 +493,22 @@ export const events = {
   'feedback.changed': z.object({ traceId: z.string(), spanId: z.string() }),
   /** A command from outside the renderer, e.g. the native menu. */
   'app.command': z.object({ command: z.string() }),
+  /**
+   * An evaluation run's progress, structured (the `progress` event says the
+   * same in words): first when the run exists (done 0), after each row, and
+   * once at the end with its final state.
+   */
+  'evals.progress': z.object({
+    runId: z.string(),
+    name: z.string(),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    errors: z.number().int().nonnegative(),
+    /** Running mean per scorer over the rows done in this session. */
+    means: z.record(z.string(), z.number()),
+    etaMs: z.number().nonnegative().nullable(),
+    state: z.enum(['running', 'finished', 'cancelled', 'failed']),
+  }),
 } as const
 
 /** Names of all events. */

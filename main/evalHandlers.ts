@@ -20,6 +20,8 @@ export interface EvalHandlerContext {
   providers(dir: string, concurrency?: Record<string, number>): Providers
   traces(): TraceDb
   progress(event: EventOf<'progress'>): void
+  /** The structured progress event (`evals.progress`). */
+  evalProgress(event: EventOf<'evals.progress'>): void
   /** New row traces were written (the trace list and text index catch up). */
   spansAdded(dir: string, traceIds: readonly string[], count: number): void
   /** The built evaluation worker (out/main/evalWorker.js): runs go to a worker thread; null runs them in this thread. */
@@ -51,16 +53,20 @@ export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, Eval
       const controller = new AbortController()
       let runId: string | null = resume ?? null
       if (runId) running.set(runId, controller)
+      let last = { done: 0, total: 0, errors: 0, means: {} as Record<string, number> }
       try {
         // The run id is known before the first row: a cancel (or a person who must resume after a crash) can name it at once.
         const onStart = (id: string) => {
           running.set((runId = id), controller)
           ctx.progress({ taskId: `eval:${id}`, label: `Evaluating ${name}`, done: 0, total: null, state: 'running', message: `run ${id}` })
+          ctx.evalProgress({ runId: id, name, ...last, etaMs: null, state: 'running' })
         }
         const onProgress = (p: { runId: string; done: number; total: number; errors: number; means: Record<string, number>; etaMs: number | null }) => {
           const means = Object.entries(p.means).map(([id, m]) => `${id} ${m.toFixed(2)}`).join(', ')
           const eta = p.etaMs === null || p.done === p.total ? '' : `; ${formatEta(p.etaMs)} left`
           ctx.progress({ taskId: `eval:${p.runId}`, label: `Evaluating ${name}`, done: p.done, total: p.total, state: 'running', message: `${p.errors} errors${means ? `; ${means}` : ''}${eta}` })
+          last = { done: p.done, total: p.total, errors: p.errors, means: p.means }
+          ctx.evalProgress({ runId: p.runId, name, ...last, etaMs: p.etaMs, state: 'running' })
         }
         const spansAdded = (traceIds: readonly string[], count: number) => ctx.spansAdded(store.dir, traceIds, count)
         const result = ctx.worker
@@ -69,8 +75,13 @@ export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, Eval
               store, providers: (limits) => ctx.providers(store.dir, limits), traces: ctx.traces(), name, concurrency, trials, resume, cache, set,
               signal: controller.signal, onStart, onProgress, spansAdded,
             })
-        ctx.progress({ taskId: `eval:${result.run.id}`, label: `Evaluating ${name}`, done: result.summary.rows, total: result.run.total, state: result.run.status === 'cancelled' ? 'cancelled' : 'finished' })
+        const state = result.run.status === 'cancelled' ? 'cancelled' : 'finished'
+        ctx.progress({ taskId: `eval:${result.run.id}`, label: `Evaluating ${name}`, done: result.summary.rows, total: result.run.total, state })
+        ctx.evalProgress({ runId: result.run.id, name, done: result.summary.rows, total: result.run.total, errors: result.summary.errors, means: last.means, etaMs: null, state })
         return { run: result.run as never, summary: result.summary }
+      } catch (error) {
+        if (runId) ctx.evalProgress({ runId, name, ...last, etaMs: null, state: 'failed' })
+        throw error
       } finally {
         if (runId) running.delete(runId)
       }

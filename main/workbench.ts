@@ -318,6 +318,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       providers: (dir, concurrency) => createProviders({ secrets, projectDir: dir, ...options.providerOptions, ...(concurrency ? { concurrency } : {}) }),
       traces: () => traceProjects.project(requireProject().dir).traces,
       progress: (event) => emit('progress', event),
+      evalProgress: (event) => emit('evals.progress', event),
       spansAdded: (dir, traceIds, count) => traceProjects.project(dir).spansAdded(traceIds, count),
       worker: options.evalWorker !== undefined ? options.evalWorker : options.host === 'cli' ? null : evalWorkerFile(),
       secrets,

@@ -44,11 +44,18 @@ afterAll(async () => {
 describe('an evaluation run in a worker thread', () => {
   it('runs, stores rows with their traces, and relays progress, new traces and the API key', async () => {
     const progress: EventOf<'progress'>[] = []
+    const structured: EventOf<'evals.progress'>[] = []
     const added: string[] = []
     const stopProgress = wb.on('progress', (p) => progress.push(p))
+    const stopStructured = wb.on('evals.progress', (p) => structured.push(p))
     const stopAdded = wb.on('traces.added', (e) => added.push(...e.traceIds))
     const { run, summary } = await wb.call('evals.run', { name: 'triage', cache: false })
     stopProgress()
+    stopStructured()
+    expect(structured[0]).toMatchObject({ runId: run.id, name: 'triage', done: 0, state: 'running' })
+    expect(structured.at(-2)).toMatchObject({ done: 30, total: 30, errors: 0, means: { ok: 1 }, state: 'running' })
+    expect(structured.at(-1)).toMatchObject({ done: 30, total: 30, state: 'finished' })
+    expect(structured.some((p) => p.etaMs !== null && p.etaMs > 0)).toBe(true)
     expect(run).toMatchObject({ status: 'finished', source: 'weft', total: 30 })
     expect(summary).toMatchObject({ rows: 30, errors: 0, scorers: { ok: { passRate: 1 } } })
     expect(progress[0]).toMatchObject({ taskId: `eval:${run.id}`, done: 0, message: `run ${run.id}` })
