@@ -22,7 +22,16 @@ import {
 } from './schemas/store'
 import { ObjectDiffSchema } from './schemas/diff'
 import { RunResultSchema } from './schemas/run'
-import { EvalComparisonSchema, EvalRowSchema, EvalRunIdSchema, EvalRunSchema, EvalSummarySchema } from './schemas/evals'
+import {
+  EvalComparisonSchema,
+  EvalExportFormatSchema,
+  EvalPinnedVersionSchema,
+  EvalRowSchema,
+  EvalRunIdSchema,
+  EvalRunSchema,
+  EvalSummarySchema,
+  MAX_BUNDLE_CHARS,
+} from './schemas/evals'
 import {
   IngestInfoSchema,
   StoredSpanSchema,
@@ -441,6 +450,30 @@ export const operations = {
     summary: 'Two runs aligned by row id: per-scorer deltas (and whether beyond noise), regressions, improvements, changed outputs.',
     request: z.object({ baseline: EvalRunIdSchema, candidate: EvalRunIdSchema }).strict(),
     response: EvalComparisonSchema,
+  }),
+  'evals.export': operation({
+    summary:
+      'A run as a file: `bundle` (JSON: the run, rows, every pinned version\'s content and the rows\' trace spans; `traces: false` leaves spans out; refused past 200 MB), `csv` (one line per row × trial with each scorer\'s score, pass and reason) or `junit` (XML, with the definition\'s thresholds).',
+    request: z.object({ runId: EvalRunIdSchema, format: EvalExportFormatSchema, traces: z.boolean().default(true) }).strict(),
+    response: z.object({ filename: z.string(), mediaType: z.string(), content: z.string() }),
+  }),
+  'evals.import': operation({
+    summary:
+      'Stores a run bundle (from evals.export) in this project: the run keeps its id, source and pins and gains importedMs; rows, spans and the pinned versions\' contents (read back with evals.pinned) go in one transaction. Re-importing the same bundle changes nothing; a different run with the same id is refused (CONFLICT).',
+    request: z.object({ content: z.string().min(1).max(MAX_BUNDLE_CHARS) }).strict(),
+    response: z.object({
+      run: EvalRunSchema,
+      /** False when the identical run was already here (nothing was written). */
+      imported: z.boolean(),
+      rows: z.number().int().nonnegative(),
+      spans: z.number().int().nonnegative(),
+      objects: z.number().int().nonnegative(),
+    }),
+  }),
+  'evals.pinned': operation({
+    summary: "A run's pinned versions with their content: from this project's store, else from the bundle the run was imported with (null when neither has it).",
+    request: z.object({ runId: EvalRunIdSchema }).strict(),
+    response: z.object({ versions: z.array(EvalPinnedVersionSchema) }),
   }),
 } as const
 

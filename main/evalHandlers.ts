@@ -1,7 +1,8 @@
-/** The evaluation operations (issue 8) for the open project: run, cancel, list, get, compare. */
+/** The evaluation operations (issues 8, 9) for the open project: run, cancel, list, get, compare; export, import, pinned versions. */
 import type { EventOf } from '../common/contract'
 import type { Handlers } from '../common/dispatch'
 import { WeftError } from '../common/errors'
+import { exportRun, importBundle, parseBundle } from './evals/bundle'
 import { runEvaluation } from './evals/engine'
 import { runStore } from './evals/runStore'
 import { compareRuns } from './evals/summary'
@@ -11,7 +12,7 @@ import { runInWorker } from './evals/worker/host'
 import type { ObjectStore } from './store/store'
 import type { TraceDb } from './traces/db'
 
-type EvalOperation = 'evals.run' | 'evals.cancel' | 'evals.runs' | 'evals.get' | 'evals.compare'
+type EvalOperation = 'evals.run' | 'evals.cancel' | 'evals.runs' | 'evals.get' | 'evals.compare' | 'evals.export' | 'evals.import' | 'evals.pinned'
 
 /** What the evaluation handlers need from the workbench. */
 export interface EvalHandlerContext {
@@ -46,6 +47,16 @@ export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, Eval
     const run = runs().get(runId)
     if (!run) throw new WeftError('NOT_FOUND', `No evaluation run ${runId}`, [{ path: field, message: 'unknown run' }])
     return run
+  }
+  /** A pinned version's content: this project's store first, then what an imported bundle brought. */
+  const readPinned = async (store: ObjectStore, ref: string): Promise<{ content: string; from: 'project' | 'bundle' } | null> => {
+    try {
+      return { content: (await store.read(ref)).content, from: 'project' }
+    } catch (error) {
+      if (!(error instanceof WeftError)) throw error
+    }
+    const kept = runs().keptObject(ref)
+    return kept === undefined ? null : { content: kept, from: 'bundle' }
   }
   return {
     'evals.run': async ({ name, concurrency, trials, resume, cache, set }) => {
@@ -97,6 +108,28 @@ export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, Eval
       requireRun(baseline, 'baseline')
       requireRun(candidate, 'candidate')
       return compareRuns(runs().rows(baseline), runs().rows(candidate))
+    },
+    'evals.export': async ({ runId, format, traces }) => {
+      requireRun(runId)
+      const store = format === 'bundle' ? await ctx.store() : null
+      return exportRun({ traces: ctx.traces(), runId, format, withSpans: traces, readObject: async (ref) => (store ? (await readPinned(store, ref))?.content : undefined) })
+    },
+    'evals.import': async ({ content }) => {
+      const bundle = parseBundle(content)
+      const store = await ctx.store()
+      const result = importBundle(ctx.traces(), bundle)
+      if (result.traceIds.length) ctx.spansAdded(store.dir, result.traceIds, result.spans)
+      return { run: result.run as never, imported: result.imported, rows: result.rows, spans: result.spans, objects: result.objects }
+    },
+    'evals.pinned': async ({ runId }) => {
+      const run = requireRun(runId)
+      const store = await ctx.store()
+      const versions = []
+      for (const [key, ref] of Object.entries(run.pinned)) {
+        const found = await readPinned(store, ref)
+        versions.push({ key, ref, content: found?.content ?? null, from: found?.from ?? null })
+      }
+      return { versions }
     },
   }
 }

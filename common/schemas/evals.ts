@@ -1,5 +1,6 @@
 /** What the evaluation operations return (issue 8): runs, their rows, summaries and comparisons. */
 import { z } from 'zod'
+import { SpanInputSchema } from './span'
 
 const Score = z.object({ score: z.number(), pass: z.boolean().optional(), reason: z.string().optional() }).nullable()
 
@@ -46,6 +47,8 @@ export const EvalRunSchema = z.object({
   endedMs: z.number().nullable(),
   total: z.number().int(),
   summary: EvalSummarySchema.nullable(),
+  /** When this run arrived from a run bundle (`evals.import`); absent for runs made in this project. */
+  importedMs: z.number().optional(),
 })
 
 const Change = z.object({ rowId: z.string(), scorer: z.string(), from: z.number(), to: z.number() })
@@ -62,3 +65,43 @@ export const EvalComparisonSchema = z.object({
 
 /** A run id as the engine makes them. */
 export const EvalRunIdSchema = z.string().min(1).max(64).regex(/^[0-9A-Za-z_-]+$/, 'is not a run id')
+
+/** What `evals.export` writes: a run bundle (JSON, importable elsewhere), CSV (one line per row × trial) or JUnit XML. */
+export const EvalExportFormatSchema = z.enum(['bundle', 'csv', 'junit'])
+
+/** The largest bundle `evals.import` reads and `evals.export` writes, in characters (a 5,000-row run with traces is a few tens of MB). */
+export const MAX_BUNDLE_CHARS = 200 * 1024 * 1024
+
+/**
+ * A run bundle, version 1: the run, its rows, the content of every pinned
+ * version the exporting store had (by ref, `prompt:x@digest`), and the rows'
+ * trace spans — enough to list, show and compare the run on another machine.
+ */
+export const EvalRunBundleSchema = z
+  .object({
+    weftRunBundle: z.literal(1),
+    exportedMs: z.number(),
+    run: EvalRunSchema.omit({ importedMs: true }).extend({
+      id: EvalRunIdSchema,
+      // A running run has no final rows yet: it is exported once it ends.
+      status: z.enum(['finished', 'cancelled', 'failed', 'interrupted']),
+    }),
+    rows: z.array(EvalRowSchema),
+    objects: z.record(z.string().min(1).max(1000), z.string()),
+    spans: z.array(SpanInputSchema),
+  })
+  .strict()
+
+/** A run bundle as written and read. */
+export type EvalRunBundle = z.input<typeof EvalRunBundleSchema>
+
+/** One pinned version of a run and where its content was found. */
+export const EvalPinnedVersionSchema = z.object({
+  /** The pin's key in `run.pinned` (`prompt`, `dataset`, `scorer.judge.rubric`, …). */
+  key: z.string(),
+  ref: z.string(),
+  /** The version's text; null when neither this project's store nor an imported bundle has it. */
+  content: z.string().nullable(),
+  /** project: this project's store; bundle: kept from the bundle the run was imported with. */
+  from: z.enum(['project', 'bundle']).nullable(),
+})

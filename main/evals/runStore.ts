@@ -27,6 +27,8 @@ export interface StoredRun {
   endedMs: number | null
   total: number
   summary: RunSummary | null
+  /** When the run arrived in a bundle (absent: made in this project). */
+  importedMs?: number
 }
 
 /** Who made a run. */
@@ -34,7 +36,7 @@ export type RunSource = 'weft' | 'sdk' | 'weave'
 
 type RunRow = {
   id: string; name: string; definition: string; pinned: string; git_commit: string | null; status: StoredRun['status']; started_ms: number
-  ended_ms: number | null; total: number; summary: string | null; source: RunSource; pid: number | null
+  ended_ms: number | null; total: number; summary: string | null; source: RunSource; pid: number | null; imported_ms: number | null
 }
 
 /** Whether a process of this machine is alive (signal 0 checks without sending). */
@@ -51,6 +53,7 @@ const toRun = (r: RunRow): StoredRun => ({
   id: r.id, name: r.name, definition: JSON.parse(r.definition) as EvaluationDefinition, pinned: JSON.parse(r.pinned) as Record<string, string>,
   gitCommit: r.git_commit, status: r.status === 'running' && r.pid !== null && !alive(r.pid) ? 'interrupted' : r.status, source: r.source,
   startedMs: r.started_ms, endedMs: r.ended_ms, total: r.total, summary: r.summary === null ? null : (JSON.parse(r.summary) as RunSummary),
+  ...(r.imported_ms === null ? {} : { importedMs: r.imported_ms }),
 })
 
 /** Run storage over a trace database's SQLite handle. */
@@ -67,6 +70,10 @@ export function runStore(db: Database.Database) {
     keys: db.prepare<[string], { row_id: string; trial: number }>('SELECT row_id, trial FROM eval_rows WHERE run_id = ?'),
     finish: db.prepare('UPDATE eval_runs SET status = ?, ended_ms = ?, summary = ? WHERE id = ?'),
     reopen: db.prepare("UPDATE eval_runs SET status = 'running', ended_ms = NULL, pid = ? WHERE id = ?"),
+    putImported: db.prepare(`INSERT INTO eval_runs (id, name, definition, pinned, git_commit, status, started_ms, ended_ms, total, summary, source, pid, imported_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`),
+    keepObject: db.prepare('INSERT OR IGNORE INTO eval_objects (ref, content) VALUES (?, ?)'),
+    keptObject: db.prepare<[string], { content: string }>('SELECT content FROM eval_objects WHERE ref = ?'),
   }
   return {
     /** Starts a run; its id is time-ordered and readable (`2026-11-28T17-40-02-ab12`). */
@@ -107,6 +114,19 @@ export function runStore(db: Database.Database) {
     /** Takes a run over to continue it in this process. */
     reopen(runId: string, pid: number | null = process.pid): void {
       s.reopen.run(pid, runId)
+    },
+    /** Stores a run made elsewhere (a bundle), as it ended there; no process of this machine owns it. */
+    putImported(run: Omit<StoredRun, 'importedMs'>, importedMs: number): void {
+      s.putImported.run(run.id, run.name, JSON.stringify(run.definition), JSON.stringify(run.pinned), run.gitCommit, run.status, run.startedMs, run.endedMs, run.total,
+        run.summary === null ? null : JSON.stringify(run.summary), run.source, importedMs)
+    },
+    /** Keeps a pinned version's content from a bundle (first one kept wins: a ref names one content). */
+    keepObject(ref: string, content: string): boolean {
+      return s.keepObject.run(ref, content).changes === 1
+    },
+    /** A version's content kept from a bundle, or undefined. */
+    keptObject(ref: string): string | undefined {
+      return s.keptObject.get(ref)?.content
     },
   }
 }

@@ -108,6 +108,11 @@ export const MIGRATIONS: string[] = [
   `ALTER TABLE eval_runs ADD COLUMN source TEXT NOT NULL DEFAULT 'weft';
    ALTER TABLE eval_runs ADD COLUMN pid INTEGER;
    ALTER TABLE eval_rows ADD COLUMN trace_id TEXT;`,
+  // Run bundles (issue 9): when a run was imported (NULL: made here), and the
+  // content of the versions imported runs pinned, by ref (`prompt:x@digest`),
+  // so they can be shown where this project's store lacks them.
+  `ALTER TABLE eval_runs ADD COLUMN imported_ms REAL;
+   CREATE TABLE eval_objects (ref TEXT PRIMARY KEY, content TEXT NOT NULL);`,
 ]
 
 /** Opens and migrates a trace database; a damaged file is set aside so recording can continue. */

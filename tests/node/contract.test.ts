@@ -188,6 +188,11 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['evals.get', { runId: 'no-such-run' }],
   ['evals.compare', { baseline: 'a', candidate: 'b' }],
   ['evals.cancel', { runId: 'no-such-run' }],
+  ['evals.export', { runId: 'no-such-run', format: 'csv' }],
+  ['evals.import', { content: 'not json' }],
+  ['evals.import', { content: JSON.stringify({ weftRunBundle: 1, exportedMs: 0, run: { id: '../x' }, rows: [{ rowId: 'a', trial: 0, scores: { x: { score: 'high' } } }], objects: {}, spans: [] }) }],
+  ['evals.import', { content: JSON.stringify({ weftRunBundle: 2 }) }],
+  ['evals.pinned', { runId: 'no-such-run' }],
   ['weave.importDataset', { name: 'tickets', as: 'weave-tickets' }],
 ]
 
@@ -252,6 +257,9 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'evals.runs': { request: { limit: 0 }, field: 'limit' },
   'evals.get': { request: {}, field: 'runId' },
   'evals.compare': { request: { baseline: 'a' }, field: 'candidate' },
+  'evals.export': { request: { runId: 'x', format: 'xlsx' }, field: 'format' },
+  'evals.import': { request: { content: '' }, field: 'content' },
+  'evals.pinned': { request: {}, field: 'runId' },
   'weave.importDataset': { request: { name: 'tickets', as: '../escape' }, field: 'as' },
 }
 
@@ -266,6 +274,33 @@ describe('contract: in-process, HTTP and IPC agree', () => {
     }
     // ~90 calls on three transports, git commits among them: over 4 s already on two busy cores.
   }, 30_000)
+
+  it('imports a run bundle and exports it again identically on every transport', async () => {
+    // A bundle as another machine wrote it: the sample project's store has none of its pinned versions.
+    const bundle = {
+      weftRunBundle: 1, exportedMs: 1,
+      run: {
+        id: '2026-01-01T00-00-00-beef', name: 'elsewhere', definition: { scorers: [{ id: 'exact', type: 'equals' }], thresholds: { exact: 0.9 } },
+        pinned: { prompt: `prompt:gone@${'a'.repeat(40)}` }, gitCommit: null, status: 'finished', source: 'weft', startedMs: 1, endedMs: 2, total: 1, summary: null,
+      },
+      rows: [{ rowId: 'r1', trial: 0, output: 'a, "quoted"\nanswer', error: null, latencyMs: 5, tokens: 3, costUsd: null, scores: { exact: { score: 0, pass: false, reason: 'no' } }, traceId: 'bundle-trace' }],
+      objects: { [`prompt:gone@${'a'.repeat(40)}`]: 'Hello {{name}}\n' },
+      spans: [{ id: 'root', traceId: 'bundle-trace', name: 'row r1', startMs: 1, endMs: 2 }],
+    }
+    const content = JSON.stringify(bundle)
+    for (const name of ['evals.import', 'evals.import', 'evals.pinned', 'evals.export'] as const) {
+      const request = name === 'evals.import' ? { content } : name === 'evals.pinned' ? { runId: bundle.run.id } : { runId: bundle.run.id, format: 'csv' }
+      const mask = (v: unknown) => JSON.parse(JSON.stringify(v).replace(/"importedMs":[0-9.]+/g, '"importedMs":0')) as unknown
+      const expected = mask(await outcome(inProcess, name, request))
+      expect(mask(await outcome(overHttp, name, request))).toEqual(expected)
+      expect(mask(await outcome(overIpc, name, request))).toEqual(expected)
+      expect(expected).toHaveProperty('ok')
+    }
+    const pinned = await inProcess.client.call('evals.pinned', { runId: bundle.run.id })
+    expect(pinned.versions).toEqual([{ key: 'prompt', ref: bundle.run.pinned.prompt, content: 'Hello {{name}}\n', from: 'bundle' }])
+    const conflict = await outcome(overHttp, 'evals.import', { content: JSON.stringify({ ...bundle, run: { ...bundle.run, name: 'other' } }) })
+    expect(conflict).toMatchObject({ error: { code: 'CONFLICT', issues: [{ path: 'run.id' }] } })
+  })
 
   it('covers every operation in the scenario', () => {
     const used = new Set(SCENARIO.map(([name]) => name))
