@@ -28,6 +28,9 @@ export interface RunStart {
   model: string
   description?: string
   concurrency: number
+  /** This process and machine, so Weft shows the run as interrupted if the process dies. */
+  pid?: number
+  host?: string
 }
 
 /** Rows per request, and a bound on their JSON so a batch stays far below the server's 64 MB. */

@@ -1,3 +1,4 @@
+import os from 'node:os'
 /**
  * `evaluate()` against the SDK's stand-in server (sdk/test/sink.ts): rows go
  * in batches, a Weft that is down or refuses costs one warning and runId null
@@ -51,7 +52,7 @@ describe('evaluate(): recording', () => {
     expect(result.runId).toBe(`run-${nextRun}`)
     expect(result.rows).toHaveLength(250)
     const [start] = requestsTo('/weft/v1/evals/runs')
-    expect(start!.body).toEqual({ name: 'batched', dataset: null, scorers: ['parity'], trials: 1, total: 250, model: 'model', concurrency: 16, description: 'parity check' })
+    expect(start!.body).toEqual({ name: 'batched', dataset: null, scorers: ['parity'], trials: 1, total: 250, model: 'model', concurrency: 16, description: 'parity check', pid: process.pid, host: os.hostname() })
     expect(start!.headers.authorization).toBe('Bearer tok')
     const batches = requestsTo('/weft/v1/evals/runs/rows').map((r) => r.body.rows as Array<{ rowId: string }>)
     expect(batches.map((b) => b.length)).toEqual([100, 100, 50])

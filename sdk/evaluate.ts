@@ -6,6 +6,7 @@
  * compare`, source `sdk`) and computes the summary. A throwing model or
  * scorer is that row's error, never the run's.
  */
+import { hostname } from 'node:os'
 import { activeExporter, state } from './client'
 import { beginEvaluation, collectedSpans, collectTrace, endEvaluation, forgetTrace, type EvalSpan } from './collect'
 import { EvalRecorder, type EvalRow, type EvalSummary } from './evalRecorder'
@@ -263,7 +264,7 @@ export async function evaluate<Row extends EvalDatasetRow = EvalDatasetRow, Outp
   const work = rows.flatMap((entry) => Array.from({ length: trials }, (_, trial) => ({ ...entry, trial })))
   const modelName = (options.model.name || 'model').slice(0, 200)
   const recorder = await EvalRecorder.start({
-    name, dataset, scorers: scorers.map((s) => s.name), trials, total: work.length, model: modelName, concurrency,
+    name, dataset, scorers: scorers.map((s) => s.name), trials, total: work.length, model: modelName, concurrency, pid: process.pid, host: hostname(),
     ...(typeof options.description === 'string' ? { description: options.description.slice(0, 2000) } : {}),
   })
 

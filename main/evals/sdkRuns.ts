@@ -58,11 +58,11 @@ export function sdkRuns(db: Database.Database) {
   })
 
   return {
-    /** Starts a running SDK run; pid null because the app's process is not Weft's to watch. */
-    create(start: SdkRunStart): string {
+    /** Starts a running SDK run; with the app's pid (same machine), a run whose process died shows as interrupted. */
+    create(start: SdkRunStart & { pid?: number | null }): string {
       // The stored definition has the SDK's own shape (see SdkRunDefinition); runStore types it as
       // the engine's, and the engine never reads an SDK run's definition (it refuses to resume them).
-      return runs.create(start.name, start.definition as unknown as EvaluationDefinition, start.pinned, null, start.total, { source: 'sdk', pid: null })
+      return runs.create(start.name, start.definition as unknown as EvaluationDefinition, start.pinned, null, start.total, { source: 'sdk', pid: start.pid ?? null })
     },
 
     /**

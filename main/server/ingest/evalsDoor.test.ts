@@ -3,6 +3,8 @@
  * checked field by field, unknown runs are 404, ended runs 409, row batches
  * are idempotent per (rowId, trial), and the summary is Weft's own.
  */
+import { spawnSync } from 'node:child_process'
+import os from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestIngest, type TestIngest } from '../../../tests/node/ingestHarness'
 import { runStore } from '../../evals/runStore'
@@ -117,5 +119,15 @@ describe('native door: evaluation runs', () => {
 
   it('needs the project token like every ingest route', async () => {
     expect((await post('runs', start, `weft_${'x'.repeat(32)}`)).status).toBe(401)
+  })
+
+  it('shows a run whose app process died (on this machine) as interrupted; another machine’s pid is not checked', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!
+    const dead = await newRun({ ...start, pid: gone, host: os.hostname() })
+    const elsewhere = await newRun({ ...start, pid: gone, host: 'another-machine' })
+    const alive = await newRun({ ...start, pid: process.pid, host: os.hostname() })
+    const runs = runStore(ingest.traces.sqlite)
+    expect([dead, elsewhere, alive].map((id) => runs.get(id)!.status)).toEqual(['interrupted', 'running', 'running'])
+    expect((await post('runs', { ...start, pid: -1 })).status).toBe(400)
   })
 })

@@ -9,6 +9,7 @@
  * exact paths only, like the rest of the native door's RPC-style endpoints.
  */
 import type Database from 'better-sqlite3'
+import os from 'node:os'
 import { z } from 'zod'
 import { describeIssues, issuesFromZod } from '../../../common/dispatch'
 import { toWeftError } from '../../../common/errors'
@@ -48,6 +49,9 @@ const CreateSchema = z
     model: z.string().max(200).optional(),
     description: z.string().max(2000).optional(),
     concurrency: z.number().int().min(1).max(256).optional(),
+    /** The app's process and machine: a run whose process is gone shows as interrupted (when it ran on this machine). */
+    pid: z.number().int().positive().max(2 ** 32).optional(),
+    host: z.string().max(255).optional(),
   })
   .strict()
 
@@ -159,7 +163,9 @@ async function createRun(request: IngestRequest): Promise<IngestReply> {
     ...(start.concurrency === undefined ? {} : { concurrency: start.concurrency }),
   }
   try {
-    return { status: 200, json: { runId: runsOf(request).create({ name: start.name, definition, pinned, total: start.total }) } }
+    // A pid only means something on this machine: another host's process cannot be checked from here.
+    const pid = start.pid !== undefined && start.host === os.hostname() ? start.pid : null
+    return { status: 200, json: { runId: runsOf(request).create({ name: start.name, definition, pinned, total: start.total, pid }) } }
   } catch (error) {
     return failure(error)
   }
