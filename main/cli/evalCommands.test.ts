@@ -101,3 +101,77 @@ describe('weft eval', () => {
     expect(err).toMatch(/--baseline staging: not a run id, 'last', or a label/)
   })
 })
+
+describe('weft eval export and import', () => {
+  it('exports runs as a bundle that another project imports, shows and compares', async () => {
+    await weft('save', 'prompt:echo', file('echo.prompt', '{{ticket}}\n'), ...p)
+    const tricky = [{ id: 'q1', ticket: 'refund, "now"\nplease', expected: 'refund' }, { id: 'q2', ticket: 'printer', expected: 'refund' }]
+    await weft('save', 'dataset:tricky', file('tricky.jsonl', `${tricky.map((r) => JSON.stringify(r)).join('\n')}\n`), ...p)
+    await weft('save', 'evaluation:tricky', file('t.yaml', 'dataset: tricky\ntarget: {prompt: echo, model: offline}\nscorers:\n  - {id: mentions, type: contains, params: {values: ["{{expected}}"]}}\nthresholds: {mentions: 0.9}\n'), ...p)
+    const ids: string[] = []
+    for (let i = 0; i < 2; i++) {
+      await weft('eval', 'run', 'tricky', ...p)
+      ids.push(/run (\S+)/.exec(out)![1]!)
+    }
+    expect(await weft('eval', 'export', ids[0]!, '-o', 'bundles/', ...p), err).toBe(0)
+    expect(out).toMatch(new RegExp(`written to bundles/tricky-${ids[0]}\\.weft-run\\.json`))
+    expect(await weft('eval', 'export', ids[1]!, '-o', 'second.weft-run.json', ...p)).toBe(0)
+    const bundle = JSON.parse(fs.readFileSync(path.join(root, 'bundles', `tricky-${ids[0]}.weft-run.json`), 'utf8')) as { weftRunBundle: number; rows: unknown[]; objects: Record<string, string>; spans: Array<{ traceId: string }> }
+    expect(bundle.weftRunBundle).toBe(1)
+    expect(bundle.rows).toHaveLength(2)
+    expect(Object.keys(bundle.objects).sort().map((ref) => ref.split('@')[0])).toEqual(['dataset:tricky', 'evaluation:tricky', 'model:offline', 'prompt:echo'])
+    expect(bundle.objects[Object.keys(bundle.objects).find((r) => r.startsWith('prompt:'))!]).toBe('{{ticket}}\n')
+    expect(bundle.spans.length).toBeGreaterThanOrEqual(2)
+
+    // A second project, which has none of these versions.
+    expect(await weft('init', 'other')).toBe(0)
+    const o = ['--project', 'other']
+    expect(await weft('eval', 'import', `bundles/tricky-${ids[0]}.weft-run.json`, ...o), err).toBe(0)
+    expect(out).toMatch(new RegExp(`imported run ${ids[0]} \\(tricky\\): 2 rows, \\d+ spans, 4 pinned versions`))
+    expect(await weft('eval', 'import', `bundles/tricky-${ids[0]}.weft-run.json`, ...o)).toBe(0)
+    expect(out).toMatch(/already here, identical; nothing changed/)
+    expect(await weft('eval', 'import', 'second.weft-run.json', ...o)).toBe(0)
+    expect(await weft('eval', 'list', ...o)).toBe(0)
+    expect(out.trim().split('\n')).toHaveLength(2)
+    expect(await weft('eval', 'show', ids[0]!, ...o)).toBe(0)
+    expect(out).toMatch(/prompt +prompt:echo@[0-9a-f]{40}/)
+    expect(out).toContain('q2: mentions failed')
+    expect(await weft('eval', 'compare', ids[0]!, ids[1]!, '--json', ...o)).toBe(0)
+    expect(JSON.parse(out)).toMatchObject({ regressions: [], changedOutputs: [] })
+    // The exported spans came along: the row's trace is in the other project's trace database.
+    expect(await weft('eval', 'show', ids[0]!, '--json', ...o)).toBe(0)
+    const traceId = (JSON.parse(out) as { rows: Array<{ traceId?: string }> }).rows[0]!.traceId!
+    expect(bundle.spans.some((s) => s.traceId === traceId)).toBe(true)
+    // Exporting the imported run again carries the versions it was imported with.
+    expect(await weft('eval', 'export', ids[0]!, ...o)).toBe(0)
+    expect(Object.keys((JSON.parse(out) as typeof bundle).objects)).toHaveLength(4)
+  })
+
+  it('writes CSV with RFC 4180 quoting and JUnit with the thresholds', async () => {
+    const id = /(\S+) {2}tricky/.exec((await weft('eval', 'list', 'tricky', ...p), out))![1]!
+    expect(await weft('eval', 'export', id, '--format', 'csv', ...p)).toBe(0)
+    const Papa = (await import('papaparse')).default
+    const parsed = Papa.parse<Record<string, string>>(out.trim(), { header: true })
+    expect(parsed.meta.fields).toEqual(['rowId', 'trial', 'output', 'error', 'latencyMs', 'tokens', 'costUsd', 'mentions.score', 'mentions.pass', 'mentions.reason'])
+    expect(parsed.data.map((r) => [r.rowId, r['mentions.pass']])).toEqual([['q1', 'true'], ['q2', 'false']])
+    expect(parsed.data[0]!.output).toContain('refund, "now"\nplease')
+    expect(out).toContain('"refund, ""now""\nplease')
+    expect(await weft('eval', 'export', id, '--format', 'junit', '-o', 'tricky.xml', ...p)).toBe(0)
+    const xml = fs.readFileSync(path.join(root, 'tricky.xml'), 'utf8')
+    expect(xml).toMatch(/<testcase classname="tricky.thresholds" name="mentions"><failure message="mentions 0.500 &lt; 0.9"\/>/)
+    expect(await weft('eval', 'export', id, '--format', 'xlsx', ...p)).toBe(1)
+    expect(err).toMatch(/--format takes bundle, csv or junit/)
+  })
+
+  it('refuses a bad bundle with the field at fault', async () => {
+    const bundle = JSON.parse(fs.readFileSync(path.join(root, 'second.weft-run.json'), 'utf8')) as { run: { id: string }; rows: Array<{ scores: Record<string, { score: unknown }> }> }
+    bundle.run.id = 'another-run'
+    bundle.rows[1]!.scores.mentions!.score = 'high'
+    expect(await weft('eval', 'import', file('bad.weft-run.json', JSON.stringify(bundle)), '--project', 'other')).toBe(1)
+    expect(err).toMatch(/bad\.weft-run\.json: Invalid run bundle: rows\.1\.scores\.mentions\.score: .*expected number/)
+    expect(await weft('eval', 'import', file('notjson.weft-run.json', '{"weftRunBundle": 1,'), '--project', 'other')).toBe(1)
+    expect(err).toMatch(/not JSON/)
+    expect(await weft('eval', 'import', 'missing.json', '--project', 'other')).toBe(1)
+    expect(err).toMatch(/No file missing\.json/)
+  })
+})

@@ -1,7 +1,8 @@
 /**
- * `weft eval` (issue 8): run a saved evaluation — in a terminal with a
+ * `weft eval` (issues 8, 9): run a saved evaluation — in a terminal with a
  * progress line — print its summary, and exit non-zero when a threshold
- * fails; list runs, show one, compare two.
+ * fails; list runs, show one, compare two; export a run (bundle, CSV,
+ * JUnit) and import a bundle.
  */
 import type { Command } from 'commander'
 import type { ResponseOf } from '../../common/contract'
@@ -235,6 +236,49 @@ export function registerEvalCommands(program: Command, ctx: CliContext): void {
             .join('\n\n'),
         )
         if (comparisons.some((c) => c.regressions.length > 0)) ctx.setExitCode(1)
+      }),
+    )
+
+  projectOptions(evalCmd.command('export').description('A run as a file: a bundle (JSON that weft eval import reads on another machine), CSV, or JUnit XML.'))
+    .argument('<run>', 'run id')
+    .option('--format <format>', 'bundle, csv or junit', 'bundle')
+    .option('-o, --output <file>', 'write to FILE (a folder: the suggested name inside it) instead of standard output')
+    .option('--no-traces', "bundle: leave the rows' trace spans out")
+    .action((runId: string, opts: Opts & { format: string; output?: string; traces: boolean }) =>
+      ctx.withProject(opts.project, async (wb) => {
+        if (!['bundle', 'csv', 'junit'].includes(opts.format)) throw new WeftError('INVALID_REQUEST', `--format takes bundle, csv or junit, not "${opts.format}"`)
+        const file = await wb.call('evals.export', { runId, format: opts.format as 'bundle', traces: opts.traces })
+        if (!opts.output) return void io.out(file.content)
+        let target = path.resolve(io.cwd, opts.output)
+        const isFolder = /[/\\]$/.test(opts.output) || (await fs.promises.stat(target).catch(() => null))?.isDirectory()
+        if (isFolder) target = path.join(target, file.filename)
+        await fs.promises.mkdir(path.dirname(target), { recursive: true })
+        await fs.promises.writeFile(target, file.content)
+        print(io, opts.json, { file: target, filename: file.filename, mediaType: file.mediaType, bytes: Buffer.byteLength(file.content) }, () => `run ${runId} written to ${path.relative(io.cwd, target) || target}`)
+      }),
+    )
+
+  projectOptions(evalCmd.command('import').description('Adds a run from a bundle (weft eval export) to this project; the same bundle twice changes nothing.'))
+    .argument('<file>', 'the bundle (.weft-run.json)')
+    .action((file: string, opts: Opts) =>
+      ctx.withProject(opts.project, async (wb) => {
+        const full = path.resolve(io.cwd, file)
+        const stat = await fs.promises.stat(full).catch(() => null)
+        if (!stat?.isFile()) throw new WeftError('NOT_FOUND', `No file ${file}`)
+        // The operation counts characters; a file this many bytes cannot be under its limit in any encoding.
+        const { MAX_BUNDLE_CHARS } = await import('../../common/schemas/evals')
+        if (stat.size > MAX_BUNDLE_CHARS * 4) throw new WeftError('INVALID_FILE', `${file} is too large for a run bundle (${Math.ceil(stat.size / 1024 / 1024)} MB)`)
+        const content = await fs.promises.readFile(full, 'utf8')
+        const result = await wb.call('evals.import', { content }).catch((error: unknown) => {
+          // The operation's field paths are the bundle's: say which file they are in.
+          if (error instanceof WeftError && (error.code === 'INVALID_FILE' || error.code === 'INVALID_REQUEST')) throw new WeftError(error.code, `${file}: ${error.message}`, error.issues?.map((i) => ({ ...i, file })))
+          throw error
+        })
+        print(io, opts.json, result, () =>
+          result.imported
+            ? `imported run ${result.run.id} (${result.run.name}): ${result.rows} rows, ${result.spans} spans, ${result.objects} pinned versions`
+            : `run ${result.run.id} (${result.run.name}) is already here, identical; nothing changed`,
+        )
       }),
     )
 }
