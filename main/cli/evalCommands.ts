@@ -124,7 +124,7 @@ export function registerEvalCommands(program: Command, ctx: CliContext): void {
         const baselineId = opts.baseline ? await findBaseline(wb, name, opts.baseline) : undefined
         let resume = opts.resume
         if (resume === true) {
-          const unfinished = (await wb.call('evals.runs', { name })).runs.find((r) => r.source === 'weft' && (r.status === 'interrupted' || r.status === 'cancelled'))
+          const unfinished = (await wb.call('evals.runs', { name })).runs.find((r) => r.source === 'weft' && r.importedMs === undefined && (r.status === 'interrupted' || r.status === 'cancelled'))
           if (!unfinished) throw new WeftError('NOT_FOUND', `No interrupted or cancelled run of ${name} to resume`)
           resume = unfinished.id
         }
