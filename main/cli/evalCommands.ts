@@ -10,6 +10,7 @@ import { WeftError } from '../../common/errors'
 import fs from 'node:fs'
 import path from 'node:path'
 import { junitReport } from '../evals/junit'
+import { failedThresholds } from '../evals/summary'
 import { print, projectOptions, type CliContext } from './context'
 
 type Opts = { project?: string; json?: boolean }
@@ -28,21 +29,6 @@ export function summaryTable(summary: Summary): string {
   if (summary.overall) lines.push(`${'overall'.padEnd(20)} ${''.padStart(6)}  ${pct(summary.overall.passRate).padStart(6)}   ${summary.overall.low === null ? '' : `${num(summary.overall.low, 2)}–${num(summary.overall.high, 2)}`}`)
   lines.push('', `rows ${summary.rows} · errors ${summary.errors} · latency p50 ${summary.latencyP50Ms?.toFixed(0) ?? '—'} ms, p95 ${summary.latencyP95Ms?.toFixed(0) ?? '—'} ms · ${summary.tokens} tokens · $${summary.costUsd.toFixed(4)}`)
   return lines.join('\n')
-}
-
-/** Thresholds that fail: the definition's, then the command line's (which win per scorer). */
-export function failedThresholds(summary: Summary, thresholds: Record<string, number>): string[] {
-  const failed: string[] = []
-  for (const [scorer, min] of Object.entries(thresholds)) {
-    const value = scorer === 'overall' ? overall(summary) : (summary.scorers[scorer]?.passRate ?? summary.scorers[scorer]?.mean ?? null)
-    if (value === null || value < min) failed.push(`${scorer} ${value === null ? 'has no score' : num(value)} < ${min}`)
-  }
-  return failed
-}
-
-/** Share of rows that ran without an error and failed no scorer. */
-function overall(summary: Summary): number | null {
-  return summary.overall?.passRate ?? null
 }
 
 const runLine = (r: Run) =>

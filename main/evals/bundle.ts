@@ -16,7 +16,7 @@ import type { SpanNode } from '../traces/tree'
 import type { EvaluationDefinition } from './definition'
 import { junitReport } from './junit'
 import { runStore, type StoredRun } from './runStore'
-import { summarize, type RowResult, type RunSummary } from './summary'
+import { failedThresholds, summarize, type RowResult, type RunSummary } from './summary'
 
 // Required on the first CSV export, not at start-up.
 const loadPapaparse = lazyRequire<typeof Papa>('papaparse')
@@ -130,16 +130,6 @@ export function runCsv(run: StoredRun, rows: readonly RowResult[]): string {
   ])
   // Quote every text cell that needs it; a leading = or + is left alone (this is data, not a spreadsheet formula guard).
   return `${loadPapaparse().unparse({ fields: header, data: lines }, { newline: '\r\n' })}\r\n`
-}
-
-/** Thresholds that fail, as `weft eval run` words them (`mentions 0.750 < 0.9`). */
-function failedThresholds(summary: RunSummary, thresholds: Record<string, number>): string[] {
-  const failed: string[] = []
-  for (const [scorer, min] of Object.entries(thresholds)) {
-    const value = scorer === 'overall' ? (summary.overall?.passRate ?? null) : (summary.scorers[scorer]?.passRate ?? summary.scorers[scorer]?.mean ?? null)
-    if (value === null || value < min) failed.push(`${scorer} ${value === null ? 'has no score' : value.toFixed(3)} < ${min}`)
-  }
-  return failed
 }
 
 /** The run as JUnit XML with its definition's thresholds. */

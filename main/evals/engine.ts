@@ -129,6 +129,7 @@ export async function runEvaluation(options: EngineOptions): Promise<EngineResul
     if (!previous) throw new WeftError('NOT_FOUND', `No evaluation run ${options.resume}`, [{ path: 'resume', message: 'unknown run' }])
     if (previous.status === 'finished') throw new WeftError('CONFLICT', `Run ${previous.id} already finished`, [{ path: 'resume', message: 'finished' }])
     if (previous.status === 'running') throw new WeftError('CONFLICT', `Run ${previous.id} is still running`, [{ path: 'resume', message: 'running' }])
+    if (previous.importedMs !== undefined) throw new WeftError('CONFLICT', `Run ${previous.id} was imported from a bundle; run the evaluation again here instead`, [{ path: 'resume', message: 'imported' }])
     if (previous.source !== 'weft') throw new WeftError('CONFLICT', `Run ${previous.id} was recorded by ${previous.source === 'sdk' ? 'the SDK' : 'W&B Weave'}; only Weft's own runs resume`, [{ path: 'resume', message: previous.source }])
     ;({ definition, pinned } = previous)
     runId = previous.id

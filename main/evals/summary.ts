@@ -184,3 +184,13 @@ export function compareRuns(baseline: readonly RowResult[], candidate: readonly 
     onlyInCandidate: [...after.keys()].filter((id) => !before.has(id)),
   }
 }
+
+/** Thresholds that fail, as `weft eval run` words them (`mentions 0.750 < 0.9`); `overall` is the share of rows that failed nothing. */
+export function failedThresholds(summary: Pick<RunSummary, 'scorers'> & { overall?: RunSummary['overall'] }, thresholds: Record<string, number>): string[] {
+  const failed: string[] = []
+  for (const [scorer, min] of Object.entries(thresholds)) {
+    const value = scorer === 'overall' ? (summary.overall?.passRate ?? null) : (summary.scorers[scorer]?.passRate ?? summary.scorers[scorer]?.mean ?? null)
+    if (value === null || value < min) failed.push(`${scorer} ${value === null ? 'has no score' : value.toFixed(3)} < ${min}`)
+  }
+  return failed
+}
