@@ -1,10 +1,10 @@
 /** Which component shows each section, with the wording of the sections not built yet. */
 import type { SectionId } from '../../../common/commands'
+import { EvaluationsSection } from '../evals/EvaluationsSection'
 import { LazyDatasetsSection } from '../datasets/LazyDatasetsSection'
 import { PlaygroundSection } from '../models/PlaygroundSection'
 import { PromptsSection } from '../prompts/PromptsSection'
 import { TracesSection } from '../traces/TracesSection'
-import { ObjectFilesSection } from './ObjectFilesSection'
 import { PlaceholderSection } from './PlaceholderSection'
 
 /** The body of one section. */
@@ -19,16 +19,7 @@ export function SectionView({ section }: { section: SectionId }) {
     case 'traces':
       return <TracesSection />
     case 'evaluations':
-      return (
-        <ObjectFilesSection
-          title="Evaluations"
-          intro="Evaluation runs — a dataset, a target and scorers, compared row by row between runs — will appear here, coming with the evaluation runner. The definitions and scorers already in the project:"
-          groups={[
-            { kind: 'evaluation', label: 'Evaluation definitions' },
-            { kind: 'scorer', label: 'Scorers' },
-          ]}
-        />
-      )
+      return <EvaluationsSection />
     case 'annotate':
       return (
         <PlaceholderSection title="Annotate" emptyTitle="Nothing to annotate yet">
