@@ -31,7 +31,7 @@ const SECTIONS = [
   { id: 'datasets', title: 'Datasets', empty: 'No .jsonl files in datasets/ yet.' },
   { id: 'playground', title: 'Playground', empty: 'No .yaml or .yml files in models/ yet.' },
   { id: 'traces', title: 'Traces', empty: 'No traces yet' },
-  { id: 'evaluations', title: 'Evaluations', empty: 'No .yaml or .yml files in evals/ yet.' },
+  { id: 'evaluations', title: 'Evaluations', empty: 'No runs yet — run an evaluation' },
   { id: 'annotate', title: 'Annotate', empty: 'Nothing to annotate yet' },
   { id: 'monitor', title: 'Monitor', empty: 'No monitoring data yet' },
 ] as const

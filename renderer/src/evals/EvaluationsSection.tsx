@@ -54,7 +54,12 @@ export function EvaluationsSection() {
     setLaunchName(name)
     if (route.view !== 'list') navigateEval({ view: 'list' })
     // After the list view renders, focus the launch form's first control.
-    setTimeout(() => launchRef.current?.querySelector<HTMLElement>('select, input, button[role="tab"]')?.focus(), 0)
+    setTimeout(() => {
+      const form = launchRef.current
+      const target = form?.querySelector<HTMLElement>('form select, form input') ?? form?.querySelector<HTMLElement>('[role="tab"]')
+      target?.scrollIntoView?.({ block: 'nearest' })
+      target?.focus()
+    }, 0)
   }
   const runNow = (name: string) => {
     void startRun(client, { name })
@@ -123,14 +128,16 @@ export function EvaluationsSection() {
           {route.view === 'compare' && <ComparePlaceholder baseline={route.baseline} candidates={route.candidates} />}
           {route.view === 'trends' && <TrendsPlaceholder name={route.name} />}
           {route.view === 'list' && (
-            <div className="eval-overview" ref={launchRef}>
+            <div className="eval-overview">
               {notice && (
                 <p className="eval-notice" role="status">
                   {notice}
                 </p>
               )}
-              <LaunchPanel key={launchName ?? ''} evaluations={evaluationNames} initialName={launchName} />
-              <SavedEvaluations evaluations={evaluations} scorers={scorers} onRun={runNow} />
+              <SavedEvaluations evaluations={evaluations} scorers={scorers} onRun={runNow} onOptions={openLaunch} />
+              <div ref={launchRef}>
+                <LaunchPanel key={launchName ?? ''} evaluations={evaluationNames} initialName={launchName} />
+              </div>
             </div>
           )}
         </div>

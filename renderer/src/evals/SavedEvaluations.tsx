@@ -8,10 +8,12 @@ export interface SavedEvaluationsProps {
   evaluations: KindListing | undefined
   scorers: KindListing | undefined
   onRun(name: string): void
+  /** Opens the launch form with this evaluation chosen (concurrency, trials, overrides). */
+  onOptions(name: string): void
 }
 
 /** The lists. */
-export function SavedEvaluations({ evaluations, scorers, onRun }: SavedEvaluationsProps) {
+export function SavedEvaluations({ evaluations, scorers, onRun, onOptions }: SavedEvaluationsProps) {
   return (
     <div className="eval-saved">
       <h2 className="file-group-title">
@@ -25,6 +27,9 @@ export function SavedEvaluations({ evaluations, scorers, onRun }: SavedEvaluatio
                 <span className="object-name">{o.name}</span>
                 <button type="button" className="btn btn-small btn-primary" onClick={() => onRun(o.name)} aria-label={`Run ${o.name}`}>
                   Run
+                </button>
+                <button type="button" className="btn btn-small" onClick={() => onOptions(o.name)} aria-label={`Run ${o.name} with options`}>
+                  Options…
                 </button>
                 <a className="btn btn-small" href={evalHash({ view: 'trends', name: o.name })} aria-label={`Trends of ${o.name}`}>
                   Trends
