@@ -72,6 +72,7 @@ export function RunList({ runs, progress, selectedId, ticked, nameFilter, onName
                   <span className="eval-run-name">{run.name}</span>
                   <span className={`eval-status ${running ? 'running' : run.status}`}>{running ? 'running' : run.status}</span>
                   {run.source !== 'weft' && <span className="eval-source">{run.source}</span>}
+                  {run.importedMs !== undefined && <span className="eval-source">imported</span>}
                   {tickIndex === 0 && ticked.length > 1 && <span className="eval-source">baseline</span>}
                 </span>
                 <span className="eval-run-meta">

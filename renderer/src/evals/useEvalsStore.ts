@@ -105,7 +105,7 @@ export function resetEvals(): void {
   useEvalsStore.setState({ runs: [], loading: false, error: null, progress: {}, ticked: [], nameFilter: null })
 }
 
-/** True when a run can be resumed. */
+/** True when a run can be resumed: Weft's own, stopped early, and recorded here (an imported run's versions may be missing). */
 export function canResume(run: EvalRun): boolean {
-  return run.source === 'weft' && (run.status === 'cancelled' || run.status === 'interrupted')
+  return run.source === 'weft' && run.importedMs === undefined && (run.status === 'cancelled' || run.status === 'interrupted')
 }
