@@ -94,7 +94,9 @@ describe('Evaluations section', () => {
     fireEvent.click(screen.getByLabelText('Compare tone r-2'))
     fireEvent.click(screen.getByRole('button', { name: 'Compare (3)' }))
     expect(window.location.hash).toBe('#/evaluations/compare/r-1/r-3,r-2')
-    expect(await screen.findByTestId('compare-placeholder')).toBeTruthy()
+    // The comparison view (loaded on demand) takes over and compares the runs.
+    client.handle('evals.compare', () => ({ scorers: {}, regressions: [], improvements: [], changedOutputs: [], onlyInBaseline: [], onlyInCandidate: [] }))
+    expect(await screen.findByTestId('compare-view', {}, { timeout: 5000 })).toBeTruthy()
   })
 
   it('shows live progress from evals.progress, cancels, and resumes a cancelled run', async () => {

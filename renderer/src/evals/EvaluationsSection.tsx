@@ -13,7 +13,7 @@ import { EmptyState } from '../ui/EmptyState'
 import { evalHash, navigateEval, parseEvalHash, type EvalRoute } from './evalRoute'
 import { LaunchPanel } from './LaunchPanel'
 import { RunList } from './RunList'
-import { ComparePlaceholder, TrendsPlaceholder } from './routedViews'
+import { CompareRoute, TrendsRoute } from './routedViews'
 import { RunView } from './run/RunView'
 import { ImportRunButton } from './run/RunTransfer'
 import { SavedEvaluations } from './SavedEvaluations'
@@ -125,8 +125,8 @@ export function EvaluationsSection() {
         </aside>
         <div className="eval-main">
           {route.view === 'run' && <RunView key={route.runId} runId={route.runId} />}
-          {route.view === 'compare' && <ComparePlaceholder baseline={route.baseline} candidates={route.candidates} />}
-          {route.view === 'trends' && <TrendsPlaceholder name={route.name} />}
+          {route.view === 'compare' && <CompareRoute baseline={route.baseline} candidates={route.candidates} />}
+          {route.view === 'trends' && <TrendsRoute name={route.name} />}
           {route.view === 'list' && (
             <div className="eval-overview">
               {notice && (

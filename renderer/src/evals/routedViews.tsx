@@ -1,36 +1,34 @@
 /**
- * The comparison and trends views the section routes to. Placeholders until
- * CompareView (./compare/) and TrendsView (./trends/) land: swap the bodies
- * of these two components for them.
+ * The comparison and trends views the section routes to, loaded on demand:
+ * they bring the charting library (uPlot) and the word differ, which the rest
+ * of the app never needs at start-up.
  */
-import { EmptyState } from '../ui/EmptyState'
+import { lazy, Suspense } from 'react'
+import { navigateEval } from './evalRoute'
 
-/** `#/evaluations/compare/<baseline>/<cand1>,<cand2>`. */
-export function ComparePlaceholder({ baseline, candidates }: { baseline: string; candidates: readonly string[] }) {
+const CompareView = lazy(() => import('./compare/CompareView').then((m) => ({ default: m.CompareView })))
+const TrendsView = lazy(() => import('./trends/TrendsView').then((m) => ({ default: m.TrendsView })))
+
+const openRun = (runId: string) => navigateEval({ view: 'run', runId })
+const openTrace = (traceId: string) => {
+  window.location.hash = `#/traces/${encodeURIComponent(traceId)}`
+}
+const loading = <div className="section-body-padded muted">Loading…</div>
+
+/** `#/evaluations/compare/<baseline>/<cand1>,<cand2>`: the runs side by side, with what changed between them. */
+export function CompareRoute({ baseline, candidates }: { baseline: string; candidates: readonly string[] }) {
   return (
-    <div className="section-body-padded" data-testid="compare-placeholder">
-      <EmptyState title="Compare runs">
-        <p>
-          Baseline <span className="mono">{baseline}</span> against {candidates.map((c, i) => (
-            <span key={c}>
-              {i ? ', ' : ''}
-              <span className="mono">{c}</span>
-            </span>
-          ))}
-          . The row-by-row comparison view is coming.
-        </p>
-      </EmptyState>
-    </div>
+    <Suspense fallback={loading}>
+      <CompareView key={`${baseline}/${candidates.join(',')}`} baseline={baseline} candidates={[...candidates]} onOpenTrace={openTrace} onOpenRun={openRun} />
+    </Suspense>
   )
 }
 
-/** `#/evaluations/trends/<name>`. */
-export function TrendsPlaceholder({ name }: { name: string }) {
+/** `#/evaluations/trends/<name>`: scores, latency and cost over the evaluation's runs. */
+export function TrendsRoute({ name }: { name: string }) {
   return (
-    <div className="section-body-padded" data-testid="trends-placeholder">
-      <EmptyState title={`Trends of ${name}`}>
-        <p>Scores, latency and cost of every run of this evaluation over time — the trends view is coming.</p>
-      </EmptyState>
-    </div>
+    <Suspense fallback={loading}>
+      <TrendsView key={name} name={name} onOpenRun={openRun} />
+    </Suspense>
   )
 }
