@@ -446,6 +446,15 @@ export const operations = {
     request: z.object({ runId: EvalRunIdSchema }).strict(),
     response: z.object({ run: EvalRunSchema, rows: z.array(EvalRowSchema) }),
   }),
+  'evals.scorers': operation({
+    summary: 'The scorer types an evaluation can use, with what each judges (system, step, trajectory), its value type and whether it calls a model.',
+    request: z.object({}).strict(),
+    response: z.object({
+      scorers: z.array(
+        z.object({ type: z.string(), label: z.string(), description: z.string(), level: z.enum(['system', 'step', 'trajectory']), valueType: z.enum(['boolean', 'number']), needsLlm: z.boolean() }),
+      ),
+    }),
+  }),
   'evals.compare': operation({
     summary: 'Two runs aligned by row id: per-scorer deltas (and whether beyond noise), regressions, improvements, changed outputs.',
     request: z.object({ baseline: EvalRunIdSchema, candidate: EvalRunIdSchema }).strict(),

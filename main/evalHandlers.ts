@@ -5,6 +5,7 @@ import { WeftError } from '../common/errors'
 import { exportRun, importBundle, parseBundle } from './evals/bundle'
 import { runEvaluation } from './evals/engine'
 import { runStore } from './evals/runStore'
+import { SCORER_METAS } from './evals/scorers'
 import { compareRuns } from './evals/summary'
 import type { Providers } from './providers/registry'
 import type { SecretSource } from './providers/types'
@@ -12,7 +13,7 @@ import { runInWorker } from './evals/worker/host'
 import type { ObjectStore } from './store/store'
 import type { TraceDb } from './traces/db'
 
-type EvalOperation = 'evals.run' | 'evals.cancel' | 'evals.runs' | 'evals.get' | 'evals.compare' | 'evals.export' | 'evals.import' | 'evals.pinned'
+type EvalOperation = 'evals.scorers' | 'evals.run' | 'evals.cancel' | 'evals.runs' | 'evals.get' | 'evals.compare' | 'evals.export' | 'evals.import' | 'evals.pinned'
 
 /** What the evaluation handlers need from the workbench. */
 export interface EvalHandlerContext {
@@ -97,6 +98,7 @@ export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, Eval
         if (runId) running.delete(runId)
       }
     },
+    'evals.scorers': async () => ({ scorers: SCORER_METAS.map((meta) => ({ ...meta })) }),
     'evals.cancel': async ({ runId }) => {
       const controller = running.get(runId)
       controller?.abort()

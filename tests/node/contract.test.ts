@@ -184,6 +184,7 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['weave.datasets', {}],
   // Evaluations: refusals only (a run's latencies would differ per side).
   ['evals.runs', {}],
+  ['evals.scorers', {}],
   ['evals.run', { name: 'nope' }],
   ['evals.get', { runId: 'no-such-run' }],
   ['evals.compare', { baseline: 'a', candidate: 'b' }],
@@ -255,6 +256,7 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'evals.run': { request: { name: 'regression', concurrency: 0 }, field: 'concurrency' },
   'evals.cancel': { request: { runId: '../x' }, field: 'runId' },
   'evals.runs': { request: { limit: 0 }, field: 'limit' },
+  'evals.scorers': { request: { type: 'x' }, field: '' },
   'evals.get': { request: {}, field: 'runId' },
   'evals.compare': { request: { baseline: 'a' }, field: 'candidate' },
   'evals.export': { request: { runId: 'x', format: 'xlsx' }, field: 'format' },

@@ -63,6 +63,8 @@ export function ComposeGrid() {
   const client = useClient()
   const [choices, setChoices] = useState<Partial<Record<ObjectKind, VersionChoice[]>>>({})
   const [savedScorers, setSavedScorers] = useState<string[]>([])
+  // Every scorer type the engine has (its own list, so a new scorer shows up here without a UI change).
+  const [engineScorers, setEngineScorers] = useState<readonly { type: string; label: string; description: string }[]>([])
   const [loadError, setLoadError] = useState<string | null>(null)
   const [name, setName] = useState('grid')
   const [dataset, setDataset] = useState('')
@@ -80,9 +82,11 @@ export function ComposeGrid() {
       try {
         const lists = await Promise.all((['dataset', 'prompt', 'model'] as const).map(async (kind) => [kind, await loadChoices(client, kind)] as const))
         const scorerFiles = (await client.call('objects.list', { kind: 'scorer' })).objects
+        const types = (await client.call('evals.scorers', {}).catch(() => ({ scorers: [] }))).scorers
         if (!live) return
         setChoices(Object.fromEntries(lists))
         setSavedScorers(scorerFiles.map((s) => `scorer:${s.name}`))
+        setEngineScorers(types)
       } catch (error) {
         if (live) setLoadError(errorMessage(error))
       }
@@ -165,6 +169,13 @@ export function ComposeGrid() {
                   {t.label}
                 </option>
               ))}
+              {engineScorers
+                .filter((t) => !SCORER_TYPES.some((known) => known.type === t.type))
+                .map((t) => (
+                  <option key={t.type} value={t.type} title={t.description}>
+                    {t.label} (parameters in YAML)
+                  </option>
+                ))}
               {savedScorers.map((t) => (
                 <option key={t} value={t}>
                   {t}

@@ -189,8 +189,11 @@ describe('Evaluations section', () => {
     const version = (n: number, labels: string[] = []) => ({ n, digest: String(n).repeat(40), commit: 'f'.repeat(40), time: '', author: '', email: '', message: '', labels, current: n === 2 })
     client.handle('objects.versions', () => ({ versions: [version(2, ['production']), version(1)] }))
     client.handle('objects.save', () => ({ version: { digest: 'a'.repeat(40) }, commit: 'b'.repeat(40), created: true }) as never)
+    client.handle('evals.scorers', () => ({ scorers: [{ type: 'llm-judge', label: 'LLM as judge', description: 'A rubric', level: 'system', valueType: 'number', needsLlm: true }, { type: 'contains', label: 'Contains', description: '', level: 'system', valueType: 'boolean', needsLlm: false }] }))
     await openSection(client)
     fireEvent.click(await screen.findByRole('tab', { name: 'Compose a grid' }))
+    // Every scorer type the engine has is offered (the ones without a starting form take YAML parameters).
+    expect(await screen.findByRole('option', { name: 'LLM as judge (parameters in YAML)' })).toBeTruthy()
     fireEvent.change(await screen.findByLabelText('Name (evals/NAME.yaml)'), { target: { value: 'triage-grid' } })
     fireEvent.click(await screen.findByLabelText('triage v2 · production · current'))
     fireEvent.click(screen.getByLabelText('triage v1'))
