@@ -479,6 +479,11 @@ export const operations = {
       objects: z.number().int().nonnegative(),
     }),
   }),
+  'evals.diff': operation({
+    summary: "What changed in one pinned slot (prompt, model, dataset, evaluation, scorer.<id>…) between two runs: the diff of their pinned versions, read from this project's store or from the bundle a run was imported with.",
+    request: z.object({ baseline: EvalRunIdSchema, candidate: EvalRunIdSchema, key: z.string().min(1).max(200), limit: z.number().int().min(1).max(100_000).optional() }).strict(),
+    response: z.object({ diff: ObjectDiffSchema }),
+  }),
   'evals.pinned': operation({
     summary: "A run's pinned versions with their content: from this project's store, else from the bundle the run was imported with (null when neither has it).",
     request: z.object({ runId: EvalRunIdSchema }).strict(),

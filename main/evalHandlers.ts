@@ -5,6 +5,8 @@ import { WeftError } from '../common/errors'
 import { exportRun, importBundle, parseBundle } from './evals/bundle'
 import { runEvaluation } from './evals/engine'
 import { runStore } from './evals/runStore'
+import { diffObjects } from './store/diff'
+import { OBJECT_KINDS, type ObjectKind } from '../common/schemas/project'
 import { SCORER_METAS } from './evals/scorers'
 import { compareRuns } from './evals/summary'
 import type { Providers } from './providers/registry'
@@ -13,7 +15,7 @@ import { runInWorker } from './evals/worker/host'
 import type { ObjectStore } from './store/store'
 import type { TraceDb } from './traces/db'
 
-type EvalOperation = 'evals.scorers' | 'evals.run' | 'evals.cancel' | 'evals.runs' | 'evals.get' | 'evals.compare' | 'evals.export' | 'evals.import' | 'evals.pinned'
+type EvalOperation = 'evals.scorers' | 'evals.run' | 'evals.cancel' | 'evals.runs' | 'evals.get' | 'evals.compare' | 'evals.export' | 'evals.import' | 'evals.pinned' | 'evals.diff'
 
 /** What the evaluation handlers need from the workbench. */
 export interface EvalHandlerContext {
@@ -122,6 +124,20 @@ export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, Eval
       const result = importBundle(ctx.traces(), bundle)
       if (result.traceIds.length) ctx.spansAdded(store.dir, result.traceIds, result.spans)
       return { run: result.run as never, imported: result.imported, rows: result.rows, spans: result.spans, objects: result.objects }
+    },
+    'evals.diff': async ({ baseline, candidate, key, limit }) => {
+      const before = requireRun(baseline, 'baseline').pinned[key]
+      const after = requireRun(candidate, 'candidate').pinned[key]
+      if (!before || !after) throw new WeftError('NOT_FOUND', `Only one of the runs pinned "${key}"`, [{ path: 'key', message: 'not pinned by both runs' }])
+      const kind = before.slice(0, before.indexOf(':'))
+      if (kind !== after.slice(0, after.indexOf(':')) || !OBJECT_KINDS.includes(kind as ObjectKind)) {
+        throw new WeftError('INVALID_REQUEST', `"${key}" pins a ${kind} in one run and something else in the other`, [{ path: 'key', message: 'different kinds' }])
+      }
+      const store = await ctx.store()
+      const [from, to] = await Promise.all([readPinned(store, before), readPinned(store, after)])
+      const missing = !from ? before : !to ? after : null
+      if (missing) throw new WeftError('NOT_FOUND', `${missing} is neither in this project nor in an imported bundle`, [{ path: 'key', message: 'content not available' }])
+      return { diff: diffObjects(kind as ObjectKind, from!.content, to!.content, { limit }) }
     },
     'evals.pinned': async ({ runId }) => {
       const run = requireRun(runId)

@@ -110,6 +110,8 @@ describe('weft eval export and import', () => {
     await weft('save', 'evaluation:tricky', file('t.yaml', 'dataset: tricky\ntarget: {prompt: echo, model: offline}\nscorers:\n  - {id: mentions, type: contains, params: {values: ["{{expected}}"]}}\nthresholds: {mentions: 0.9}\n'), ...p)
     const ids: string[] = []
     for (let i = 0; i < 2; i++) {
+      // The second run pins a changed definition (a lower threshold): outputs stay, the evaluation's version differs.
+      if (i === 1) await weft('save', 'evaluation:tricky', file('t2.yaml', 'dataset: tricky\ntarget: {prompt: echo, model: offline}\nscorers:\n  - {id: mentions, type: contains, params: {values: ["{{expected}}"]}}\nthresholds: {mentions: 0.4}\n'), ...p)
       await weft('eval', 'run', 'tricky', ...p)
       ids.push(/run (\S+)/.exec(out)![1]!)
     }
@@ -138,6 +140,12 @@ describe('weft eval export and import', () => {
     expect(out).toContain('q2: mentions failed')
     expect(await weft('eval', 'compare', ids[0]!, ids[1]!, '--json', ...o)).toBe(0)
     expect(JSON.parse(out)).toMatchObject({ regressions: [], changedOutputs: [] })
+    // What changed between them, though neither version is in this project: read from the bundles.
+    expect(await weft('call', 'evals.diff', JSON.stringify({ baseline: ids[0], candidate: ids[1], key: 'evaluation' }), ...o), err).toBe(0)
+    const lines = (JSON.parse(out) as { diff: { text: { hunks: Array<{ lines: Array<{ type: string; text: string }> }> } } }).diff.text.hunks.flatMap((h) => h.lines)
+    expect(lines.filter((l) => l.type !== 'context').map((l) => `${l.type} ${l.text}`)).toEqual(['removed thresholds: {mentions: 0.9}', 'added thresholds: {mentions: 0.4}'])
+    expect(await weft('call', 'evals.diff', JSON.stringify({ baseline: ids[0], candidate: ids[1], key: 'nothing' }), ...o)).toBe(1)
+    expect(err).toMatch(/Only one of the runs pinned "nothing"/)
     // The exported spans came along: the row's trace is in the other project's trace database.
     expect(await weft('eval', 'show', ids[0]!, '--json', ...o)).toBe(0)
     const traceId = (JSON.parse(out) as { rows: Array<{ traceId?: string }> }).rows[0]!.traceId!
@@ -148,7 +156,8 @@ describe('weft eval export and import', () => {
   })
 
   it('writes CSV with RFC 4180 quoting and JUnit with the thresholds', async () => {
-    const id = /(\S+) {2}tricky/.exec((await weft('eval', 'list', 'tricky', ...p), out))![1]!
+    // The first run of tricky (newest are listed first): its definition has the 0.9 threshold.
+    const id = [...(await weft('eval', 'list', 'tricky', ...p), out).matchAll(/(\S+) {2}tricky/g)].at(-1)![1]!
     expect(await weft('eval', 'export', id, '--format', 'csv', ...p)).toBe(0)
     const Papa = (await import('papaparse')).default
     const parsed = Papa.parse<Record<string, string>>(out.trim(), { header: true })

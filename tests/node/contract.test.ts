@@ -194,6 +194,7 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['evals.import', { content: JSON.stringify({ weftRunBundle: 1, exportedMs: 0, run: { id: '../x' }, rows: [{ rowId: 'a', trial: 0, scores: { x: { score: 'high' } } }], objects: {}, spans: [] }) }],
   ['evals.import', { content: JSON.stringify({ weftRunBundle: 2 }) }],
   ['evals.pinned', { runId: 'no-such-run' }],
+  ['evals.diff', { baseline: 'no-such-run', candidate: 'other', key: 'prompt' }],
   ['weave.importDataset', { name: 'tickets', as: 'weave-tickets' }],
 ]
 
@@ -262,6 +263,7 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'evals.export': { request: { runId: 'x', format: 'xlsx' }, field: 'format' },
   'evals.import': { request: { content: '' }, field: 'content' },
   'evals.pinned': { request: {}, field: 'runId' },
+  'evals.diff': { request: { baseline: 'a', candidate: 'b' }, field: 'key' },
   'weave.importDataset': { request: { name: 'tickets', as: '../escape' }, field: 'as' },
 }
 

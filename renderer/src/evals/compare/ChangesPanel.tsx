@@ -1,7 +1,8 @@
 /**
  * What changed between two runs: every pinned slot (prompt, model, dataset,
  * evaluation, scorers) with, where the version differs, its diff from
- * `objects.diff` in a collapsed section with counts; and both git commits.
+ * `evals.diff` (from this project's store, or the bundle an imported run came
+ * with) in a collapsed section with counts; and both git commits.
  */
 import { useEffect, useState } from 'react'
 import type { ObjectDiff, TextDiff } from '../../../../common/schemas/diff'
@@ -33,7 +34,7 @@ export function ChangesPanel({ baseline, candidate }: ChangesPanelProps) {
       </p>
       {changed.length === 0 && <p className="muted">Both runs pinned the same versions of everything.</p>}
       {changed.map((change) => (
-        <ChangedSlot key={change.key} change={change} />
+        <ChangedSlot key={change.key} change={change} runs={[baseline.id, candidate.id]} />
       ))}
       {unchanged.length > 0 && (
         <p className="ec-unchanged muted">
@@ -51,7 +52,7 @@ export function ChangesPanel({ baseline, candidate }: ChangesPanelProps) {
 }
 
 /** One changed slot: a collapsed section that loads its diff at once so the header can show counts. */
-function ChangedSlot({ change }: { change: PinnedChange }) {
+function ChangedSlot({ change, runs }: { change: PinnedChange; runs: readonly [string, string] }) {
   const client = useClient()
   const [diff, setDiff] = useState<ObjectDiff | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -62,14 +63,15 @@ function ChangedSlot({ change }: { change: PinnedChange }) {
   useEffect(() => {
     if (!comparable) return
     let live = true
-    client.call('objects.diff', { from: change.before!, to: change.after!, limit: ROW_LIMIT }).then(
+    // By the runs, not the refs: an imported run's versions may live only in the bundle it came with.
+    client.call('evals.diff', { baseline: runs[0], candidate: runs[1], key: change.key, limit: ROW_LIMIT }).then(
       (result) => live && setDiff(result.diff),
       (e: unknown) => live && setError(errorMessage(e)),
     )
     return () => {
       live = false
     }
-  }, [client, comparable, change.before, change.after])
+  }, [client, comparable, change.key, runs])
 
   return (
     <details className="ec-slot" data-testid={`change-${change.key}`}>

@@ -34,12 +34,10 @@ function setup() {
       changedOutputs: ['r1', 'r3'],
     }),
   )
-  client.handle('objects.diff', ({ from, to }) => ({
-    from: { kind: 'prompt', name: 'triage', digest: from.split('@')[1]!, n: 1, via: 'digest', ref: from },
-    to: { kind: 'prompt', name: 'triage', digest: to!.split('@')[1]!, n: 2, via: 'digest', ref: to! },
+  client.handle('evals.diff', ({ key }) => ({
     diff: {
       kind: 'prompt', status: 'changed', frontMatter: [],
-      text: { stats: { added: 1, removed: 1 }, hunks: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: [{ type: 'removed', text: 'Triage: {{ticket}}', oldLine: 1, newLine: null }, { type: 'added', text: 'Triage now: {{ticket}}', oldLine: null, newLine: 1 }] }] },
+      text: { stats: { added: 1, removed: 1 }, hunks: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: [{ type: 'removed', text: `${key}: Triage: {{ticket}}`, oldLine: 1, newLine: null }, { type: 'added', text: 'Triage now: {{ticket}}', oldLine: null, newLine: 1 }] }] },
     },
   }))
   const onOpenTrace = vi.fn()
@@ -61,8 +59,9 @@ describe('CompareView', () => {
     expect(screen.getByText(/Unchanged:/).textContent).toContain('model')
     expect(screen.getByText('aaaaaaa')).toBeTruthy()
     expect(screen.getByText('bbbbbbb')).toBeTruthy()
-    // Only the changed slot is diffed.
-    expect(client.calls.filter((c) => c.name === 'objects.diff')).toHaveLength(1)
+    // Only the changed slot is diffed, by the two runs (an imported run's versions may live only in its bundle).
+    expect(client.calls.filter((c) => c.name === 'evals.diff').map((c) => c.request)).toEqual([{ baseline: 'run-a', candidate: 'run-b', key: 'prompt', limit: 200 }])
+    expect(within(prompt).getByText(/prompt: Triage:/)).toBeTruthy()
   })
 
   it('marks a scorer delta beyond noise and opens runs from the scorecard', async () => {
