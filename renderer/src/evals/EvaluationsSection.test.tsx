@@ -74,6 +74,20 @@ describe('Evaluations section', () => {
     expect(callsOf(client, 'evals.run')).toEqual([{ name: 'tone' }])
   })
 
+  it('picks up runs made outside the window (SDK, Weave) when their traces arrive', async () => {
+    const { client, setRuns } = setup([])
+    await openSection(client)
+    await screen.findByText('No runs yet — run an evaluation')
+    const before = callsOf(client, 'evals.runs').length
+    setRuns([run('r-9', 'from-sdk', { source: 'sdk' })])
+    act(() => client.emit('traces.added', { dir: '/p', traceIds: ['t'], spans: 3 }))
+    act(() => client.emit('traces.added', { dir: '/p', traceIds: ['u'], spans: 3 }))
+    const list = await screen.findByRole('list', { name: 'Evaluation runs' }, { timeout: 4000 })
+    expect(within(list).getAllByTestId('eval-run')[0]!.textContent).toMatch(/from-sdk/)
+    // Two arrivals, one reload.
+    expect(callsOf(client, 'evals.runs').length - before).toBe(1)
+  })
+
   it('lists runs newest first, filters by evaluation, and compares ticked runs', async () => {
     const { client } = setup([run('r-3', 'triage', { status: 'cancelled' }), run('r-2', 'tone', { source: 'sdk' }), run('r-1', 'triage')])
     await openSection(client)

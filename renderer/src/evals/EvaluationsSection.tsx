@@ -17,7 +17,7 @@ import { CompareRoute, TrendsRoute } from './routedViews'
 import { RunView } from './run/RunView'
 import { ImportRunButton } from './run/RunTransfer'
 import { SavedEvaluations } from './SavedEvaluations'
-import { applyProgress, dismissError, loadRuns, resetEvals, startRun, toggleTicked, useEvalsStore } from './useEvalsStore'
+import { applyProgress, dismissError, loadRuns, reloadAfterIngest, resetEvals, startRun, toggleTicked, useEvalsStore } from './useEvalsStore'
 
 /** Follows the part of the hash under `#/evaluations`. */
 function useEvalRoute(): EvalRoute {
@@ -46,7 +46,8 @@ export function EvaluationsSection() {
     resetEvals()
     if (!dir) return
     void loadRuns(client)
-    return client.on('evals.progress', (event) => applyProgress(client, event))
+    const stops = [client.on('evals.progress', (event) => applyProgress(client, event)), client.on('traces.added', () => reloadAfterIngest(client))]
+    return () => stops.forEach((stop) => stop())
   }, [client, dir])
 
   const evaluationNames = evaluations.status === 'ready' ? evaluations.objects.map((o) => o.name) : []

@@ -55,6 +55,20 @@ function reloadSoon(client: WorkbenchClient): void {
   }, 300)
 }
 
+let ingestTimer: ReturnType<typeof setTimeout> | null = null
+
+/**
+ * Runs made outside this window — the SDK's `evaluate()`, W&B Weave
+ * evaluations — arrive with their traces through the ingest server and send
+ * no progress event; new traces refresh the list, at most every 2 s.
+ */
+export function reloadAfterIngest(client: WorkbenchClient): void {
+  ingestTimer ??= setTimeout(() => {
+    ingestTimer = null
+    void loadRuns(client)
+  }, 2000)
+}
+
 /** Records a progress event; a new run or a run that ended refreshes the list. */
 export function applyProgress(client: WorkbenchClient, event: EvalProgress): void {
   const { runs } = useEvalsStore.getState()
