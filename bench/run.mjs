@@ -399,4 +399,7 @@ if (!args.has('no-store')) {
   console.log('\nevaluation, Weft vs promptfoo (5,000 rows, fake model 50 ms, concurrency 32; 1,000 cached rows):')
   const evalVsPromptfoo = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'eval-vs-promptfoo.mjs'), ...(args.has('no-build') ? ['--no-build'] : [])], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
   if (evalVsPromptfoo !== 0) process.exitCode = 1
+  console.log('\nEvaluations section in Chromium (two 5,000-row runs: results table and comparison):')
+  const evalsUi = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'evals-ui.mjs')], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
+  if (evalsUi !== 0) process.exitCode = 1
 }
