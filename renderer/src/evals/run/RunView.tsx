@@ -31,7 +31,10 @@ async function fetchRun(client: WorkbenchClient, runId: string): Promise<Loaded>
   const ref = run.pinned.dataset
   if (ref) {
     try {
-      dataset = parseDatasetRows((await client.call('objects.get', { ref })).content)
+      // An imported run's dataset usually lives only in the bundle it came with: ask for that first.
+      const kept = run.importedMs === undefined ? null : await client.call('evals.pinned', { runId }).catch(() => null)
+      const content = kept?.versions.find((v) => v.key === 'dataset')?.content
+      dataset = parseDatasetRows(content ?? (await client.call('objects.get', { ref })).content)
     } catch (e) {
       // An imported run's dataset may only exist in the bundle it came with.
       const kept = await client.call('evals.pinned', { runId }).catch(() => null)
