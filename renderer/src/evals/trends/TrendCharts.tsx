@@ -17,15 +17,24 @@ type Line = { label: string; values: (number | null)[]; format(v: number): strin
 
 /** Three charts sharing the x axis. */
 export default function TrendCharts({ points, scorers, axis, onOpenRun }: TrendChartsProps) {
-  const ms = (v: number) => `${Math.round(v)} ms`
+  // Sub-10 ms latencies keep a decimal, or neighbouring ticks read alike ("2 ms, 2 ms").
+  const ms = (v: number) => `${Math.abs(v) < 10 ? Number(v.toFixed(1)) : Math.round(v)} ms`
+  const costless = points.every((p) => !p.costUsd)
   return (
     <div className="ec-charts">
       <TrendChart title="Score per scorer" points={points} axis={axis} onOpenRun={onOpenRun}
         lines={scorers.map((id) => ({ label: id, values: points.map((p) => p.scores[id] ?? null), format: (v) => v.toFixed(3) }))} />
       <TrendChart title="Latency" points={points} axis={axis} onOpenRun={onOpenRun}
         lines={[{ label: 'p50', values: points.map((p) => p.latencyP50), format: ms }, { label: 'p95', values: points.map((p) => p.latencyP95), format: ms }]} />
-      <TrendChart title="Cost" points={points} axis={axis} onOpenRun={onOpenRun}
-        lines={[{ label: 'cost', values: points.map((p) => p.costUsd), format: (v) => formatCost(v) }]} />
+      {costless ? (
+        // A flat line at $0 on an invented $0–$100 axis says less than this.
+        <p className="muted ec-chart-note" data-testid="trend-no-cost">
+          Cost: none recorded ($0 in every run — a local or unpriced model, or cached answers).
+        </p>
+      ) : (
+        <TrendChart title="Cost" points={points} axis={axis} onOpenRun={onOpenRun}
+          lines={[{ label: 'cost', values: points.map((p) => p.costUsd), format: (v) => formatCost(v) }]} />
+      )}
     </div>
   )
 }
