@@ -3,10 +3,21 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { completion, errorReply, startFakeOpenAI, streamChunks, type FakeOpenAI } from '../../tests/node/fakeOpenAI'
-import { createMemoryCache } from './cache'
+import Database from 'better-sqlite3'
+import { CACHE_DB, createMemoryCache } from './cache'
 import { createProviders, type ProvidersOptions } from './registry'
 import type { Clock } from './resilience'
 import type { ProviderRequest, ProviderResponse, StreamEvent } from './types'
+
+/** The project cache's stored answers (its SQLite file, read by a second connection as another process would). */
+function cachedEntries(dir: string): string[] {
+  const db = new Database(path.join(dir, CACHE_DB), { readonly: true })
+  try {
+    return db.prepare<[], string>('SELECT response FROM responses').pluck().all()
+  } finally {
+    db.close()
+  }
+}
 
 const KEY = 'sk-secret-0123456789abcdef'
 const secrets = async (name: string) => (name === 'OPENAI_API_KEY' ? KEY : undefined)
@@ -181,7 +192,7 @@ describe('cache', () => {
     const off = await providers.call(request(), { cache: false })
     expect(off).toMatchObject({ output: 'ok', cached: false })
     expect(fake.requests.length - before).toBe(2)
-    expect(fs.readdirSync(path.join(dir, '.weft', 'cache', 'providers'))).toHaveLength(1)
+    expect(cachedEntries(dir)).toHaveLength(1)
     const streamed = await done(providers.stream(request()))
     expect(streamed.response).toMatchObject({ output: 'first', cached: true })
     expect(streamed.texts).toEqual(['first'])
@@ -262,7 +273,7 @@ describe('registry', () => {
     fake.enqueue({ kind: 'sse', chunks: streamChunks(), dropAfter: 1 })
     const dropped = await done(providers.stream(request()))
     const ok = await providers.call(request({ model: 'gpt-4o' }))
-    const everything = JSON.stringify([failed, dropped, ok]) + fs.readdirSync(path.join(dir, '.weft', 'cache', 'providers')).map((f) => fs.readFileSync(path.join(dir, '.weft', 'cache', 'providers', f), 'utf8')).join('')
+    const everything = JSON.stringify([failed, dropped, ok]) + cachedEntries(dir).join('') + ['', '-wal'].map((suffix) => { const file = path.join(dir, `${CACHE_DB}${suffix}`); return fs.existsSync(file) ? fs.readFileSync(file, 'latin1') : '' }).join('')
     expect(everything).not.toContain(KEY)
     expect(everything).not.toContain('sk-secret')
     expect(failed.error?.message).toContain('[REDACTED]')

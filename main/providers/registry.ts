@@ -8,7 +8,7 @@
  */
 import { WeftError } from '../../common/errors'
 import { createAnthropicProvider } from './anthropic'
-import { cacheKey, createFileCache, type ResponseCache } from './cache'
+import { cacheKey, createProjectCache, type ResponseCache } from './cache'
 import { createEchoProvider } from './echo'
 import { createOpenAIProvider } from './openai'
 import { loadPrices, costOf, type PriceTable } from './prices'
@@ -64,7 +64,7 @@ export function createProviders(options: ProvidersOptions): Providers {
 
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.policy }
   const clock = options.clock ?? systemClock
-  const cache = options.cache === false ? undefined : (options.cache ?? (options.projectDir ? createFileCache(options.projectDir) : undefined))
+  const cache = options.cache === false ? undefined : (options.cache ?? (options.projectDir ? createProjectCache(options.projectDir) : undefined))
   let prices: Promise<PriceTable> | undefined = options.prices ? Promise.resolve(options.prices) : undefined
   // A broken prices.yaml must not fail calls; shipped prices still apply (loadPrices reports the error to whoever loads it directly).
   const pricesNow = () => (prices ??= loadPrices(options.projectDir).catch(() => ({ ...SHIPPED_PRICES })))
