@@ -19,6 +19,7 @@ import { createRepoHandlers } from './repoHandlers'
 import { createRunHandlers, type RunHandlerContext } from './runHandlers'
 import { createTraceHandlers } from './traceHandlers'
 import { createEvalHandlers } from './evalHandlers'
+import { closeProjectCaches } from './providers/cache'
 import { createProviders } from './providers/registry'
 import { evalWorkerFile } from './evals/worker/host'
 import { TraceProjects } from './traces/projects'
@@ -371,6 +372,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       for (const opened of otherStores.values()) (await opened.catch(() => null))?.close()
       otherStores.clear()
       traceProjects.close()
+      closeProjectCaches()
     },
   }
 }

@@ -84,6 +84,7 @@ export function createProjectCache(projectDir: string): ResponseCache {
       const db = openMigratedDatabase(dbFile, CACHE_MIGRATIONS)
       db.pragma('busy_timeout = 5000') // the CLI beside `weft serve` writes the same file
       statements = {
+        db,
         get: db.prepare<[string], { response: string }>('SELECT response FROM responses WHERE key = ?'),
         put: db.prepare<[string, string, number]>('INSERT OR REPLACE INTO responses (key, response, created_ms) VALUES (?, ?, ?)'),
       }
@@ -124,10 +125,20 @@ export function createProjectCache(projectDir: string): ResponseCache {
   }
 }
 
-type CacheStatements = { get: Database.Statement<[string], { response: string }>; put: Database.Statement<[string, string, number]> }
+type CacheStatements = { db: Database.Database; get: Database.Statement<[string], { response: string }>; put: Database.Statement<[string, string, number]> }
 
 /** One connection per cache file for the whole process: every run builds its own provider layer, and each must not open another. */
 const OPEN_CACHES = new Map<string, CacheStatements | null>()
+
+/**
+ * Closes every response cache this process opened (a workbench closing).
+ * SQLite folds the write-ahead log into the file when the last connection
+ * closes: left to process exit, the next command would pay for this one's writes.
+ */
+export function closeProjectCaches(): void {
+  for (const statements of OPEN_CACHES.values()) statements?.db.close()
+  OPEN_CACHES.clear()
+}
 
 const CACHE_MIGRATIONS = ['CREATE TABLE responses (key TEXT PRIMARY KEY, response TEXT NOT NULL, created_ms INTEGER NOT NULL) WITHOUT ROWID;']
 
