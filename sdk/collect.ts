@@ -4,19 +4,10 @@
  * Weft. While an evaluation runs, ops record spans even when export is off
  * (no endpoint configured): scorers see the same spans either way.
  */
+import type { ScoredSpan } from '../common/schemas/evals'
 
-/** One step of a row's trace as scorers see it (the shape of Weft's ScoredSpan). */
-export interface EvalSpan {
-  id: string
-  parentId: string | null
-  name: string
-  kind: string
-  status: string
-  startMs: number
-  endMs: number | null
-  inputs?: unknown
-  output?: unknown
-  attributes: Record<string, unknown>
+/** One step of a row's trace as scorers see it: Weft's ScoredSpan, plus what the SDK knows of a local span. */
+export interface EvalSpan extends ScoredSpan {
   /** Present when the span failed. */
   error?: { message: string; type?: string }
   /** Token usage per model, when the span called one. */

@@ -105,3 +105,17 @@ export const EvalPinnedVersionSchema = z.object({
   /** project: this project's store; bundle: kept from the bundle the run was imported with. */
   from: z.enum(['project', 'bundle']).nullable(),
 })
+
+/** One step of a row's trace as scorers see it, in the engine and in the SDK's evaluate() (pre-order, like `traces.get`). */
+export interface ScoredSpan {
+  id: string
+  parentId: string | null
+  name: string
+  kind: string
+  status: string
+  startMs: number
+  endMs: number | null
+  inputs?: unknown
+  output?: unknown
+  attributes: Record<string, unknown>
+}

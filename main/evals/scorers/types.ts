@@ -5,6 +5,7 @@
  * small async function from one row's result to `{ score, pass?, reason? }`.
  */
 import type { z } from 'zod'
+import type { ScoredSpan } from '../../../common/schemas/evals'
 
 /** What a scorer judges: the whole system's answer, one step (span) of its trace, or the path of steps. */
 export type ScorerLevel = 'system' | 'step' | 'trajectory'
@@ -22,19 +23,8 @@ export interface ScorerMeta {
   needsLlm: boolean
 }
 
-/** One step of a row's trace, as scorers see it (pre-order, like `traces.get`). */
-export interface ScoredSpan {
-  id: string
-  parentId: string | null
-  name: string
-  kind: string
-  status: string
-  startMs: number
-  endMs: number | null
-  inputs?: unknown
-  output?: unknown
-  attributes: Record<string, unknown>
-}
+/** One step of a row's trace, as scorers see it (shared with the SDK's evaluate()). */
+export type { ScoredSpan }
 
 /** What a scorer sees of one row's run. */
 export interface ScoreInput {
