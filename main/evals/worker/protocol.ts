@@ -1,19 +1,10 @@
 /** Messages between the workbench and an evaluation run's worker thread (evalWorker.ts). */
 import type { ErrorIssue } from '../../../common/errors'
 import type { RunProgress } from '../runLoop'
-import type { EngineResult } from '../engine'
+import type { EngineOptions, EngineResult } from '../engine'
 
-/** What the worker is started with. */
-export interface EvalWorkerData {
-  /** The project folder (its object store and `.weft/traces.db`). */
-  dir: string
-  name: string
-  concurrency?: number
-  trials?: number
-  set?: string[]
-  resume?: string
-  cache?: boolean
-}
+/** What the worker is started with: the project folder (its object store and `.weft/traces.db`) and the run's request. */
+export type EvalWorkerData = { dir: string } & Pick<EngineOptions, 'name' | 'concurrency' | 'trials' | 'set' | 'resume' | 'cache'>
 
 /** Workbench → worker. */
 export type ToEvalWorker = { type: 'cancel' } | { type: 'secret'; id: number; value: string | undefined }
