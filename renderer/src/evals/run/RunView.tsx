@@ -15,7 +15,7 @@ import { ResultsTable } from './ResultsTable'
 import { RowDetail } from './RowDetail'
 import { RunSummary } from './RunSummary'
 import { ExportMenu } from './RunTransfer'
-import { NO_FILTERS, filterRows, isFiltered, joinRows, parseDatasetRows, scorerIds, type ResultFilters, type ResultRow } from './resultRows'
+import { NO_FILTERS, commonError, filterRows, isFiltered, joinRows, parseDatasetRows, scorerIds, type ResultFilters, type ResultRow } from './resultRows'
 import { addRowFeedback } from './rowFeedback'
 
 type Loaded = { run: ResponseOf<'evals.get'>['run']; rows: ResultRow[]; scorers: string[]; datasetError: string | null }
@@ -85,6 +85,7 @@ export function RunView({ runId, tableHeight }: RunViewProps) {
   }, [liveState, liveDone, load])
 
   const shown = useMemo(() => (loaded ? filterRows(loaded.rows, filters) : []), [loaded, filters])
+  const topError = useMemo(() => (loaded ? commonError(loaded.rows) : null), [loaded])
   const onThumb = useCallback(
     (row: ResultRow, thumb: 1 | -1) => {
       if (!row.row.traceId) return
@@ -140,6 +141,12 @@ export function RunView({ runId, tableHeight }: RunViewProps) {
       )}
       {loaded.datasetError && <p className="muted">Dataset rows unavailable ({loaded.datasetError}); inputs come from each row's trace.</p>}
       <RunSummary run={run} />
+      {topError && (
+        <p className="traces-error eval-common-error" role="alert" data-testid="common-error">
+          {topError.count === loaded.rows.length ? `Every row failed: ` : `${topError.count} of ${topError.errored} errored rows: `}
+          {topError.message}
+        </p>
+      )}
       <FilterBar filters={filters} scorers={loaded.scorers} onChange={(patch) => setFilters({ ...filters, ...patch })} shown={shown.length} total={loaded.rows.length} />
       {notice && (
         <p className="eval-notice" role="status">

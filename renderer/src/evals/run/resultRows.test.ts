@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { NO_FILTERS, filterRows, joinRows, parseDatasetRows, type EvalRow } from './resultRows'
+import { NO_FILTERS, commonError, filterRows, joinRows, parseDatasetRows, type EvalRow } from './resultRows'
 
 const row = (rowId: string, extra: Partial<EvalRow> = {}): EvalRow => ({
   rowId, trial: 0, output: `answer ${rowId}`, error: null, latencyMs: 10, tokens: 5, costUsd: null,
@@ -38,5 +38,13 @@ describe('result rows', () => {
     const start = performance.now()
     expect(filterRows(many, { ...NO_FILTERS, text: 'answer r4999' })).toHaveLength(1)
     expect(performance.now() - start).toBeLessThan(100)
+  })
+})
+
+describe('commonError', () => {
+  it('names the error most rows share, with its count among the errored rows', () => {
+    const rows = ['auth: No API key: set OPENAI_API_KEY', 'auth: No API key: set OPENAI_API_KEY', 'timeout', null].map((error) => ({ row: { error } }))
+    expect(commonError(rows)).toEqual({ message: 'auth: No API key: set OPENAI_API_KEY', count: 2, errored: 3 })
+    expect(commonError([{ row: { error: null } }])).toBeNull()
   })
 })

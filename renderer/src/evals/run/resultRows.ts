@@ -98,3 +98,21 @@ export function scorerIds(rows: readonly EvalRow[], summaryScorers: Record<strin
   for (const row of rows.slice(0, 50)) for (const id of Object.keys(row.scores)) ids.add(id)
   return [...ids]
 }
+
+/**
+ * The error most rows share, with how many: when a key is missing or a server
+ * is down every row fails alike, and the reason belongs above the table, not
+ * truncated in each row. Null when no row errored.
+ */
+export function commonError(rows: readonly { row: { error: string | null } }[]): { message: string; count: number; errored: number } | null {
+  const counts = new Map<string, number>()
+  let errored = 0
+  for (const { row } of rows) {
+    if (row.error === null) continue
+    errored++
+    counts.set(row.error, (counts.get(row.error) ?? 0) + 1)
+  }
+  let best: [string, number] | null = null
+  for (const entry of counts) if (!best || entry[1] > best[1]) best = entry
+  return best ? { message: best[0], count: best[1], errored } : null
+}
