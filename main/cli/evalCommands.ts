@@ -67,6 +67,8 @@ async function findBaseline(wb: Parameters<Parameters<CliContext['withProject']>
  */
 async function receiveAppSpans(wb: Parameters<Parameters<CliContext['withProject']>[1]>[0], name: string, io: CliContext['io']): Promise<{ close(): Promise<void> } | null> {
   const { content } = await wb.call('objects.get', { ref: `evaluation:${name}` }).catch(() => ({ content: '' }))
+  // Most evaluations call a model, not an endpoint: no `http:` key, no second parse of the definition.
+  if (!/\bhttp\s*:/.test(content)) return null
   const { parse } = await import('yaml')
   let http: unknown
   try {
