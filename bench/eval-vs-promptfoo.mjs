@@ -4,7 +4,7 @@
  * OpenAI-compatible server (bench/lib/fakeChat.mjs, its own process) that
  * answers every request after exactly --latency ms.
  *
- *   node bench/eval-vs-promptfoo.mjs [--rows=5000] [--cached-rows=1000] [--latency=50] [--concurrency=32] [--no-promptfoo] [--no-build]
+ *   node bench/eval-vs-promptfoo.mjs [--rows=5000] [--cached-rows=1000] [--latency=50] [--concurrency=32] [--no-promptfoo] [--no-build] [--keep]
  *
  * - Workload: one prompt with two variables (customer, ticket), three
  *   deterministic scorers (contains the expected category, a format regex,
@@ -61,18 +61,19 @@ function newestMtime(entry) {
   return Math.max(stat.mtimeMs, ...fs.readdirSync(entry).map((child) => newestMtime(path.join(entry, child))))
 }
 
-/** Builds the CLI when out/main/cli.js is missing or older than main/ and common/ (flock: builds share 2 cores). */
+/** Builds the CLI when out/main/cli.cjs (what bin/weft.js runs) is missing or older than main/ and common/ (flock: builds share 2 cores). */
 function ensureCliBuild() {
-  const built = path.join(root, 'out', 'main', 'cli.js')
+  const built = path.join(root, 'out', 'main', 'cli.cjs')
   const fresh = fs.existsSync(built) && fs.statSync(built).mtimeMs >= Math.max(...['main', 'common'].map((d) => newestMtime(path.join(root, d))))
   if (fresh || args.has('no-build')) {
-    if (!fs.existsSync(built)) throw new Error('out/main/cli.js is missing and --no-build was given')
+    if (!fs.existsSync(built)) throw new Error('out/main/cli.cjs is missing and --no-build was given')
     return
   }
   console.log('building the CLI (out/ is older than main/ or common/)…')
   const vite = path.join(root, 'node_modules', '.bin', 'electron-vite')
   const [command, argv] = fs.existsSync('/usr/bin/flock') ? ['flock', ['/tmp/weft-build.lock', vite, 'build']] : [vite, ['build']]
   execFileSync(command, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle-cli.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
 }
 
 /** Starts bench/lib/fakeChat.mjs as a child; `count()` asks it how many requests it has answered. */
@@ -179,7 +180,8 @@ async function benchWeft(rows, fake) {
     const warmRequests = (await fake.count()) - beforeWarm
     return { cold, coldRequests, stored, warm, warmRequests, warmStored: storedRows(dir, warm.runId) }
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
+    if (args.has('keep')) console.log(`kept the Weft project in ${dir} (cached re-run: cd there; weft eval run tickets-cached --project proj)`)
+    else fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 

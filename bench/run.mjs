@@ -63,7 +63,7 @@ function newestMtime(entry) {
 
 /** Builds when an output is missing or older than any source. */
 function ensureBuild() {
-  const outputs = ['out/main/cli.js', 'out/renderer/index.html', 'out/sdk/index.js'].map((f) => path.join(root, f))
+  const outputs = ['out/main/cli.js', 'out/main/cli.cjs', 'out/renderer/index.html', 'out/sdk/index.js'].map((f) => path.join(root, f))
   const missing = outputs.some((f) => !fs.existsSync(f))
   const built = missing ? 0 : Math.min(...outputs.map((f) => fs.statSync(f).mtimeMs))
   const sources = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))))

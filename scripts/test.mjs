@@ -47,6 +47,7 @@ async function check(name, command, args) {
 }
 
 await check('build (electron-vite build)', bin('electron-vite'), ['build'])
+await check('build (CLI script)', process.execPath, ['scripts/bundle-cli.mjs'])
 // The SDK bundle (out/sdk) that SDK tests and end-to-end apps import.
 await check('build (SDK)', bin('vite'), ['build', '-c', 'sdk/vite.config.ts', '--logLevel', 'warn'])
 await check('build (SDK types)', process.execPath, ['scripts/build-sdk-types.mjs'])

@@ -16,6 +16,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv
   /** Standard input, for `weft save … -` (tests pass text). */
   stdin?: () => Promise<string>
+  /** The command about to run, by its full name (`eval run`): bin/weft.js keys its code cache by it. */
+  onCommand?: (name: string) => void
 }
 
 /** Shared by all commands. */

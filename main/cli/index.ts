@@ -77,6 +77,11 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
     .showHelpAfterError('(run weft --help for usage)')
+    .hook('preAction', (_program, action) => {
+      const names: string[] = []
+      for (let c: Command | null = action; c?.parent; c = c.parent) names.unshift(c.name())
+      io.onCommand?.(names.join(' '))
+    })
 
   program
     .command('init')
