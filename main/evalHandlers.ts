@@ -43,6 +43,9 @@ export function formatEta(ms: number): string {
 }
 
 /** Builds the evaluation operations' handlers. */
+/** The least time between two progress events of a run. */
+const PROGRESS_EVERY_MS = 100
+
 export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, EvalOperation> {
   const running = new Map<string, AbortController>()
   const runs = () => runStore(ctx.traces().sqlite)
@@ -75,11 +78,16 @@ export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, Eval
           ctx.progress({ taskId: `eval:${id}`, label: `Evaluating ${name}`, done: 0, total: null, state: 'running', message: `run ${id}` })
           ctx.evalProgress({ runId: id, name, ...last, etaMs: null, state: 'running' })
         }
+        // Rows can finish a thousand a second (a cached re-run): events go out at most every 100 ms, and at the last row.
+        let lastSent = 0
         const onProgress = (p: { runId: string; done: number; total: number; errors: number; means: Record<string, number>; etaMs: number | null }) => {
+          last = { done: p.done, total: p.total, errors: p.errors, means: p.means }
+          const sentMs = performance.now()
+          if (sentMs - lastSent < PROGRESS_EVERY_MS && p.done < p.total) return
+          lastSent = sentMs
           const means = Object.entries(p.means).map(([id, m]) => `${id} ${m.toFixed(2)}`).join(', ')
           const eta = p.etaMs === null || p.done === p.total ? '' : `; ${formatEta(p.etaMs)} left`
           ctx.progress({ taskId: `eval:${p.runId}`, label: `Evaluating ${name}`, done: p.done, total: p.total, state: 'running', message: `${p.errors} errors${means ? `; ${means}` : ''}${eta}` })
-          last = { done: p.done, total: p.total, errors: p.errors, means: p.means }
           ctx.evalProgress({ runId: p.runId, name, ...last, etaMs: p.etaMs, state: 'running' })
         }
         const spansAdded = (traceIds: readonly string[], count: number) => ctx.spansAdded(store.dir, traceIds, count)

@@ -138,7 +138,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   }
 
   const setProject = async (next: ProjectInfo): Promise<ProjectInfo> => {
-    if (project?.dir !== next.dir) watch(next.dir)
+    // A command-line workbench lives for one command: nobody is there to see a change on disk.
+    if (project?.dir !== next.dir && options.host !== 'cli') watch(next.dir)
     project = next
     if (next.status === 'ready') await recent.remember({ dir: next.dir, name: next.name }, now())
     emit('project.changed', { project: next })

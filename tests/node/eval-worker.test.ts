@@ -75,9 +75,14 @@ describe('an evaluation run in a worker thread', () => {
   it('cancels through the worker, keeps what finished, and resumes with the rest', async () => {
     fake.enqueue(...Array.from({ length: 30 }, () => ({ kind: 'json' as const, body: { id: 'x', object: 'chat.completion', created: 0, model: 'fake', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] }, delayMs: 40 })))
     let runId = ''
+    let cancelling = false
     const stop = wb.on('progress', (p) => {
       if (p.message?.startsWith('run ')) runId = p.taskId.slice(5)
-      if (p.done === 8 && runId) void wb.call('evals.cancel', { runId })
+      // Progress comes at most every 100 ms: cancel at the first report of 8 rows or more.
+      if (p.done >= 8 && runId && !cancelling) {
+        cancelling = true
+        void wb.call('evals.cancel', { runId })
+      }
     })
     const cancelled = await wb.call('evals.run', { name: 'triage', cache: false })
     stop()
