@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `weft` command: runs the built CLI (npm ci builds it via `prepare`).
 //
-// It runs out/main/cli.cjs, the CLI bundled as one script, through V8's code
-// cache: the code compiled by earlier commands is reused instead of compiled
+// It runs out/main/cli.cjs, the CLI bundled as CommonJS scripts, through V8's
+// code cache: the code compiled by earlier commands is reused instead of compiled
 // again, which saves ~50 ms of every command (Node 20 has no compile cache for
 // ES modules). The cache lives in the user's cache folder
 // (WEFT_CODE_CACHE=DIR moves it, WEFT_CODE_CACHE=off turns it off); anything
@@ -55,56 +55,62 @@ function cacheDir() {
 }
 
 /**
- * Loads cli.cjs as a script with V8's code cache and returns its exports.
+ * Loads cli.cjs (and the chunks it requires) with V8's code cache; returns its
+ * exports.
  *
- * The cache is named after the bundle (size, modification time) and the V8
- * that compiled it, and V8 itself refuses data it did not make. It holds the
- * functions compiled by the time a command exits, so it is written again when
- * a kind of command (`eval run`, `save`, …) runs for the first time: it then
- * covers that command too.
+ * The cache is a folder per build (named after cli.cjs's size and time, and
+ * the V8 that compiles) with a file per script, and V8 itself refuses data it
+ * did not make. A script's cache holds the functions compiled by the time a
+ * command exits, so the caches are written again when a kind of command
+ * (`eval run`, `save`, …) runs for the first time: they then cover it too.
  */
-function loadScript() {
-  const source = fs.readFileSync(script, 'utf8')
-  const dir = cacheDir()
+function loadScripts() {
+  const root = cacheDir()
+  if (!root) return createRequire(import.meta.url)(script)
   const stat = fs.statSync(script)
-  const stem = dir && path.join(dir, `cli-${stat.size}-${Math.floor(stat.mtimeMs)}-${process.versions.v8}-${process.arch}`)
-  let cachedData
+  const build = `cli-${stat.size}-${Math.floor(stat.mtimeMs)}-${process.versions.v8}-${process.arch}`
+  const dir = path.join(root, build)
   let covered = []
-  if (stem) {
+  try {
+    covered = JSON.parse(fs.readFileSync(path.join(dir, 'commands.json'), 'utf8')).commands ?? []
+  } catch {
+    // a first command of this build
+  }
+  const scripts = []
+  const compile = Module.prototype._compile
+  // Only this build's scripts; every other module compiles as usual.
+  Module.prototype._compile = function (content, filename) {
+    if (!filename.startsWith(outDir) || !filename.endsWith('.cjs')) return compile.call(this, content, filename)
+    const file = path.join(dir, `${path.relative(outDir, filename).replaceAll(path.sep, '_')}.bin`)
+    let cachedData
     try {
-      cachedData = fs.readFileSync(`${stem}.bin`)
-      covered = JSON.parse(fs.readFileSync(`${stem}.json`, 'utf8')).commands ?? []
+      cachedData = fs.readFileSync(file)
     } catch {
-      // none yet, or unreadable: compile
+      // not cached yet
     }
+    const compiled = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER })
+    scripts.push({ file, compiled, cached: cachedData !== undefined && !compiled.cachedDataRejected })
+    return compiled.runInThisContext().call(this.exports, this.exports, createRequire(filename), this, filename, path.dirname(filename))
   }
-  const compiled = new vm.Script(Module.wrap(source), {
-    filename: script,
-    cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  })
-  if (stem) {
-    process.once('exit', () => {
-      if (cachedData && !compiled.cachedDataRejected && covered.includes(command)) return
-      try {
-        fs.mkdirSync(dir, { recursive: true })
-        const data = compiled.createCachedData()
-        const temp = `${stem}.${process.pid}.tmp`
-        fs.writeFileSync(temp, data)
-        fs.renameSync(temp, `${stem}.bin`)
-        const commands = compiled.cachedDataRejected ? [command] : [...new Set([...covered, command])]
-        fs.writeFileSync(`${stem}.json`, JSON.stringify({ commands }))
-        // Caches of other builds are dead weight.
-        const mine = path.basename(stem)
-        for (const entry of fs.readdirSync(dir)) if (entry.startsWith('cli-') && !entry.startsWith(mine)) fs.rmSync(path.join(dir, entry), { force: true })
-      } catch {
-        // A cache that cannot be written only costs the next command its compile.
+  process.once('exit', () => {
+    const known = covered.includes(command)
+    if (known && scripts.every((s) => s.cached)) return
+    try {
+      fs.mkdirSync(dir, { recursive: true })
+      for (const { file, compiled, cached } of scripts) {
+        if (known && cached) continue
+        const temp = `${file}.${process.pid}.tmp`
+        fs.writeFileSync(temp, compiled.createCachedData())
+        fs.renameSync(temp, file)
       }
-    })
-  }
-  const module = { exports: {} }
-  compiled.runInThisContext()(module.exports, createRequire(script), module, script, outDir)
-  return module.exports
+      fs.writeFileSync(path.join(dir, 'commands.json'), JSON.stringify({ commands: [...new Set([...covered, command])] }))
+      // Caches of other builds are dead weight.
+      for (const entry of fs.readdirSync(root)) if (entry.startsWith('cli-') && entry !== build) fs.rmSync(path.join(root, entry), { recursive: true, force: true })
+    } catch {
+      // A cache that cannot be written only costs the next command its compile.
+    }
+  })
+  return createRequire(import.meta.url)(script)
 }
 
 const esmTime = mtime(esm)
@@ -114,5 +120,5 @@ if (esmTime === null && scriptTime === null) {
   process.exit(1)
 }
 // cli.cjs is made from cli.js: an older one is a stale build.
-const { runCli } = scriptTime !== null && (esmTime === null || scriptTime >= esmTime) ? loadScript() : await import(pathToFileURL(esm).href)
+const { runCli } = scriptTime !== null && (esmTime === null || scriptTime >= esmTime) ? loadScripts() : await import(pathToFileURL(esm).href)
 process.exitCode = await runCli(process.argv.slice(2), io)
