@@ -542,8 +542,8 @@ export const events = {
   'app.command': z.object({ command: z.string() }),
   /**
    * An evaluation run's progress, structured (the `progress` event says the
-   * same in words): first when the run exists (done 0), after each row, and
-   * once at the end with its final state.
+   * same in words): first when the run exists (done 0), then at most every
+   * 100 ms as rows finish, and once at the end with its final state.
    */
   'evals.progress': z.object({
     runId: z.string(),

@@ -42,10 +42,10 @@ export function formatEta(ms: number): string {
   return min < 90 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`
 }
 
-/** Builds the evaluation operations' handlers. */
 /** The least time between two progress events of a run. */
 const PROGRESS_EVERY_MS = 100
 
+/** Builds the evaluation operations' handlers. */
 export function createEvalHandlers(ctx: EvalHandlerContext): Pick<Handlers, EvalOperation> {
   const running = new Map<string, AbortController>()
   const runs = () => runStore(ctx.traces().sqlite)
