@@ -88,7 +88,8 @@ function loadScripts() {
     } catch {
       // not cached yet
     }
-    const compiled = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER })
+    // No dynamic-import callback: Node 20 drops it for code from the cache, so scripts/bundle-cli.mjs leaves no import() in them.
+    const compiled = new vm.Script(Module.wrap(content), { filename, cachedData })
     scripts.push({ file, compiled, cached: cachedData !== undefined && !compiled.cachedDataRejected })
     return compiled.runInThisContext().call(this.exports, this.exports, createRequire(filename), this, filename, path.dirname(filename))
   }

@@ -40,9 +40,22 @@ const bundle = await rolldown({
 try {
   fs.rmSync(chunks, { recursive: true, force: true })
   // Chunks, as in the ES module build: what a command does not import is neither read nor compiled.
-  await bundle.write({ dir: outDir, format: 'cjs', entryFileNames: 'cli.cjs', chunkFileNames: 'cli-chunks/[name]-[hash].cjs' })
+  // dynamicImportInCjs false: `import('openai')` becomes a require. Node 20 loses a script's dynamic-import
+  // callback when the script comes from the code cache ("A dynamic import callback was not specified").
+  await bundle.write({ dir: outDir, format: 'cjs', entryFileNames: 'cli.cjs', chunkFileNames: 'cli-chunks/[name]-[hash].cjs', dynamicImportInCjs: false })
 } finally {
   await bundle.close()
+}
+// So no `import(` may be left in code (comments may name one).
+for (const file of [path.join(outDir, 'cli.cjs'), ...fs.readdirSync(chunks).map((f) => path.join(chunks, f))]) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n')
+  // Comment lines and string literals aside (an error message may say "import()").
+  const code = (line) => line.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '""')
+  const at = lines.findIndex((line) => !/^\s*(\*|\/\/|\/\*)/.test(line) && /(^|[^\w.$])import\(/.test(code(line)))
+  if (at >= 0) {
+    console.error(`bundle-cli: ${path.relative(root, file)}:${at + 1} still has a dynamic import(), which fails under the code cache:\n  ${lines[at].trim().slice(0, 200)}`)
+    process.exit(1)
+  }
 }
 const size = (file) => fs.statSync(file).size
 const total = size(path.join(outDir, 'cli.cjs')) + fs.readdirSync(chunks).reduce((sum, f) => sum + size(path.join(chunks, f)), 0)

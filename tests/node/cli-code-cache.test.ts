@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeOpenAI, streamChunks, type FakeOpenAI } from './fakeOpenAI'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 const BIN = path.join(ROOT, 'bin', 'weft.js')
@@ -16,7 +17,7 @@ let dir = ''
 let cache = ''
 
 async function weft(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, WEFT_HOME: path.join(dir, 'home'), WEFT_CODE_CACHE: cache } })
+  const { stdout } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, WEFT_HOME: path.join(dir, 'home'), WEFT_CODE_CACHE: cache, FAKE_KEY: 'k' } })
   return stdout
 }
 
@@ -61,6 +62,24 @@ describe('the CLI code cache', () => {
     for (const file of files) fs.writeFileSync(file, Buffer.alloc(4096, 7))
     expect(await weft('init', 'third')).toContain('third')
     for (const file of files.filter((f) => f.includes('cli.cjs') || f.includes('workbench'))) expect(fs.readFileSync(file).equals(Buffer.alloc(4096, 7))).toBe(false)
+  })
+
+  it('runs code that loads a model SDK lazily, from the cache as well as compiled', async () => {
+    const fake: FakeOpenAI = await startFakeOpenAI()
+    try {
+      fs.writeFileSync(path.join(dir, 'p.prompt'), 'Say {{word}}.\n')
+      fs.writeFileSync(path.join(dir, 'm.yaml'), `provider: openai-compatible\nmodel: fake\nbase_url: ${fake.baseUrl}\napi_key_env: FAKE_KEY\n`)
+      await weft('save', 'prompt:p', 'p.prompt', '--project', 'proj')
+      await weft('save', 'model:m', 'm.yaml', '--project', 'proj')
+      // The first run compiles `weft run` (streaming loads the openai SDK on demand), the second runs it from the cache.
+      for (const word of ['one', 'two']) {
+        fake.enqueue({ kind: 'sse', chunks: streamChunks({ pieces: [word] }) })
+        expect(await weft('run', 'prompt:p', '--model', 'model:m', '--var', `word=${word}`, '--stream', '--no-cache', '--project', 'proj')).toContain(word)
+      }
+      expect(covered()).toContain('run')
+    } finally {
+      await fake.close()
+    }
   })
 
   it('is not written when turned off', async () => {
