@@ -224,7 +224,8 @@ describe('crash safety', () => {
       expect([before, undefined]).toContain(completed ? undefined : await git.resolveRef({ fs, dir: attempt, ref: 'HEAD' }))
       fs.rmSync(attempt, { recursive: true })
     }
-  })
+    // A copy, a save and an fsck per kill point: ~1 s alone, more than vitest's default 5 s when the machine is busy.
+  }, 30_000)
 
   it('with plain node:fs, some kill points leave an empty index or object (why crashSafeFs exists)', async () => {
     let broken: number | null = null
