@@ -33,5 +33,6 @@ export function annotationsCsv(fields: readonly AnnotationField[], annotations: 
   for (const a of annotations) for (const name of Object.keys(a.values)) if (!names.includes(name)) names.push(name)
   const header = ['itemId', 'annotator', ...names, 'expected', 'note', 'updated']
   const data = annotations.map((a) => [a.itemId, a.annotator, ...names.map((n) => cell(a.values[n])), cell(a.expected), cell(a.note), new Date(a.updatedMs).toISOString()])
-  return `${loadPapaparse().unparse({ fields: header, data }, { newline: '\r\n' })}\r\n`
+  // papaparse ends a header-only table with a newline of its own: exactly one line break ends the file.
+  return `${loadPapaparse().unparse({ fields: header, data }, { newline: '\r\n' }).replace(/(\r\n)+$/, '')}\r\n`
 }

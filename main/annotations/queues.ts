@@ -2,7 +2,9 @@
  * Annotation queue definitions (`queues/NAME.yaml`) as the annotation code
  * reads them: the current version of one, a named version (what an
  * annotation was made against), and every queue of the project. Parsed
- * versions are cached by digest: a digest names one content forever.
+ * versions are cached by queue name and digest: a digest names one content
+ * forever, but the name must still be checked (another queue's digest is not
+ * a version of this one).
  */
 import { WeftError } from '../../common/errors'
 import { objectNameProblem } from '../../common/refs'
@@ -50,13 +52,14 @@ export class QueueReader {
    * does not validate (a commit made outside Weft).
    */
   async version(name: string, digest: string): Promise<QueueDefinition> {
-    const cached = this.parsed.get(digest)
+    const key = `${name}@${digest}`
+    const cached = this.parsed.get(key)
     if (cached) return cached
     const store = await this.store()
     const { content } = await store.read({ kind: 'queue', name, selector: { type: 'digest', prefix: digest } })
     const definition = parseYamlObject('queue', content, `queues/${name}.yaml`)
     if (this.parsed.size >= CACHE_LIMIT) this.parsed.delete(this.parsed.keys().next().value!)
-    this.parsed.set(digest, definition)
+    this.parsed.set(key, definition)
     return definition
   }
 
