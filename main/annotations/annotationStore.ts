@@ -25,8 +25,8 @@ export function annotationStore(db: Database.Database) {
   const s = {
     byId: db.prepare<[string], AnnotationRow>('SELECT * FROM annotations WHERE id = ?'),
     byKey: db.prepare<[string, string, string], AnnotationRow>('SELECT * FROM annotations WHERE queue = ? AND item_id = ? AND annotator = ?'),
-    byQueue: db.prepare<[string], AnnotationRow>('SELECT * FROM annotations WHERE queue = ? ORDER BY stored_ms, id'),
-    byAnnotator: db.prepare<[string, string], AnnotationRow>('SELECT * FROM annotations WHERE queue = ? AND annotator = ? ORDER BY stored_ms, id'),
+    byQueue: db.prepare<[string], AnnotationRow>('SELECT * FROM annotations WHERE queue = ? ORDER BY stored_ms, rowid'),
+    byAnnotator: db.prepare<[string, string], AnnotationRow>('SELECT * FROM annotations WHERE queue = ? AND annotator = ? ORDER BY stored_ms, rowid'),
     remove: db.prepare<[string]>('DELETE FROM annotations WHERE id = ?'),
     insert: db.prepare(`INSERT INTO annotations (id, queue, item_id, annotator, queue_version, values_json, expected_json, note, updated_ms, stored_ms, complete)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),

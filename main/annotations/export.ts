@@ -26,12 +26,15 @@ function cell(value: unknown): string | number | boolean {
 /**
  * One line per annotation: `itemId, annotator, <field>…, expected, note,
  * updated` (ISO time). Field columns are the queue's fields in order, then any
- * field only older versions had.
+ * field only older versions had; a field named like a fixed column is headed
+ * `values.<name>`.
  */
 export function annotationsCsv(fields: readonly AnnotationField[], annotations: readonly Annotation[]): string {
   const names = fields.map((f) => f.name)
   for (const a of annotations) for (const name of Object.keys(a.values)) if (!names.includes(name)) names.push(name)
-  const header = ['itemId', 'annotator', ...names, 'expected', 'note', 'updated']
+  // A field named like a fixed column (`note`, say) is headed `values.note` so no two columns share a name.
+  const fixed = new Set(['itemId', 'annotator', 'expected', 'note', 'updated'])
+  const header = ['itemId', 'annotator', ...names.map((n) => (fixed.has(n) ? `values.${n}` : n)), 'expected', 'note', 'updated']
   const data = annotations.map((a) => [a.itemId, a.annotator, ...names.map((n) => cell(a.values[n])), cell(a.expected), cell(a.note), new Date(a.updatedMs).toISOString()])
   // papaparse ends a header-only table with a newline of its own: exactly one line break ends the file.
   return `${loadPapaparse().unparse({ fields: header, data }, { newline: '\r\n' }).replace(/(\r\n)+$/, '')}\r\n`
