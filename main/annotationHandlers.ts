@@ -8,7 +8,7 @@ import { annotationStore } from './annotations/annotationStore'
 import { queueAgreement } from './annotations/agreement'
 import { annotationsCsv, annotationsJsonl } from './annotations/export'
 import { QueueReader, type QueueVersion } from './annotations/queues'
-import { SourceReader, type ItemSource, type SourceItem } from './annotations/sources'
+import { SourceReader, type ItemSource } from './annotations/sources'
 import { submitAnnotations } from './annotations/submit'
 import { applyToItemRows, applyToSourceRows, resolveLabels } from './annotations/writeBack'
 import { canonicalize } from './store/formats'
@@ -63,7 +63,7 @@ export function createAnnotationHandlers(ctx: AnnotationHandlerContext): Pick<Ha
       for (const queue of await queues.all()) {
         // A version that does not validate (committed outside Weft) has no definition to show; annotations.items says why.
         if ('error' in queue) continue
-        const stored = annotations().list(queue.name)
+        const completed = annotations().completed(queue.name)
         let total: number | null = null
         let problem: string | undefined
         let inSource: (id: string) => boolean = () => true
@@ -76,7 +76,7 @@ export function createAnnotationHandlers(ctx: AnnotationHandlerContext): Pick<Ha
           if (!(error instanceof WeftError)) throw error
           problem = error.message
         }
-        const complete = stored.filter((a) => a.complete && inSource(a.itemId))
+        const complete = completed.filter((a) => inSource(a.itemId))
         const byAnnotator: Record<string, number> = {}
         for (const a of complete) byAnnotator[a.annotator] = (byAnnotator[a.annotator] ?? 0) + 1
         out.push({ name: queue.name, version: queue.version, definition: queue.definition, total, done: new Set(complete.map((a) => a.itemId)).size, byAnnotator, ...(problem ? { problem } : {}) })
@@ -87,10 +87,13 @@ export function createAnnotationHandlers(ctx: AnnotationHandlerContext): Pick<Ha
     'annotations.items': async ({ queue: name, annotator, filter, offset, limit }) => {
       const queue = await queues.current(name)
       const source = await readSource(queue)
-      const byItem = groupByItem(annotations().list(name))
-      const isDone = (item: SourceItem) => (byItem.get(item.id) ?? []).some((a) => a.complete && (annotator === undefined || a.annotator === annotator))
-      const matching = filter === 'all' ? source.items : source.items.filter((item) => isDone(item) === (filter === 'done'))
+      let matching = source.items
+      if (filter !== 'all') {
+        const done = new Set(annotations().completed(name).filter((a) => annotator === undefined || a.annotator === annotator).map((a) => a.itemId))
+        matching = source.items.filter((item) => done.has(item.id) === (filter === 'done'))
+      }
       const page = source.full(matching.slice(offset, offset + limit))
+      const byItem = groupByItem(annotations().forItems(name, page.map((item) => item.id)))
       return {
         queue: { name: queue.name, version: queue.version, definition: queue.definition },
         total: matching.length,

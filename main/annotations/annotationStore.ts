@@ -20,13 +20,24 @@ const toAnnotation = (r: AnnotationRow): Annotation => ({
   updatedMs: r.updated_ms, storedMs: r.stored_ms, complete: r.complete === 1,
 })
 
+/** Statements are prepared once per database handle: every page of items asks. */
+const stores = new WeakMap<Database.Database, ReturnType<typeof makeStore>>()
+
 /** Annotation storage over a trace database's SQLite handle. */
 export function annotationStore(db: Database.Database) {
+  let store = stores.get(db)
+  if (!store) stores.set(db, (store = makeStore(db)))
+  return store
+}
+
+function makeStore(db: Database.Database) {
   const s = {
     byId: db.prepare<[string], AnnotationRow>('SELECT * FROM annotations WHERE id = ?'),
     byKey: db.prepare<[string, string, string], AnnotationRow>('SELECT * FROM annotations WHERE queue = ? AND item_id = ? AND annotator = ?'),
     byQueue: db.prepare<[string], AnnotationRow>('SELECT * FROM annotations WHERE queue = ? ORDER BY stored_ms, rowid'),
     byAnnotator: db.prepare<[string, string], AnnotationRow>('SELECT * FROM annotations WHERE queue = ? AND annotator = ? ORDER BY stored_ms, rowid'),
+    forItems: db.prepare<[string, string], AnnotationRow>('SELECT * FROM annotations WHERE queue = ? AND item_id IN (SELECT value FROM json_each(?)) ORDER BY stored_ms, rowid'),
+    complete: db.prepare<[string], { item_id: string; annotator: string }>('SELECT item_id, annotator FROM annotations WHERE queue = ? AND complete = 1'),
     remove: db.prepare<[string]>('DELETE FROM annotations WHERE id = ?'),
     insert: db.prepare(`INSERT INTO annotations (id, queue, item_id, annotator, queue_version, values_json, expected_json, note, updated_ms, stored_ms, complete)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -46,6 +57,14 @@ export function annotationStore(db: Database.Database) {
     list(queue: string, annotator?: string): Annotation[] {
       return (annotator === undefined ? s.byQueue.all(queue) : s.byAnnotator.all(queue, annotator)).map(toAnnotation)
     },
+    /** The annotations of some items of a queue, oldest first (a page's, without reading the whole queue). */
+    forItems(queue: string, itemIds: readonly string[]): Annotation[] {
+      return itemIds.length === 0 ? [] : s.forItems.all(queue, JSON.stringify(itemIds)).map(toAnnotation)
+    },
+    /** Who completed which item: (item, annotator) of every complete annotation, read without values. */
+    completed(queue: string): Array<{ itemId: string; annotator: string }> {
+      return s.complete.all(queue).map((r) => ({ itemId: r.item_id, annotator: r.annotator }))
+    },
     /** Stores an annotation in place of `replaces` (the ids of rows it supersedes); call inside a transaction. */
     put(annotation: Annotation, replaces: readonly string[] = []): void {
       for (const id of replaces) s.remove.run(id)
@@ -63,4 +82,4 @@ export function annotationStore(db: Database.Database) {
 }
 
 /** The annotation storage type. */
-export type AnnotationStore = ReturnType<typeof annotationStore>
+export type AnnotationStore = ReturnType<typeof makeStore>

@@ -84,7 +84,8 @@ export class SourceReader {
   private async dataset(text: string, ctx: SourceContext): Promise<ItemSource> {
     const ref = parseRef(text, 'dataset')
     if (ref.kind !== 'dataset') throw new WeftError('INVALID_FILE', `source.dataset names a ${ref.kind}, not a dataset: ${text}`, [{ path: 'source.dataset', message: 'not a dataset' }])
-    const { resolved } = await readDataset(ctx.store, formatRef(ref))
+    // Resolving reads no content: a cached version is not read again.
+    const resolved = await resolveDataset(ctx.store, formatRef(ref))
     const key = `${ctx.store.dir}\0dataset\0${resolved.digest}`
     const cached = this.cache.get(key)
     const items = cached ?? this.remember(key, parseJsonl((await ctx.store.read({ kind: 'dataset', name: ref.name, selector: { type: 'digest', prefix: resolved.digest } })).content, `datasets/${ref.name}.jsonl`).map((row) => rowItem(row)))
@@ -158,10 +159,10 @@ function runItem(run: StoredRun, r: RowResult, row: (Record<string, unknown> & {
   }
 }
 
-/** Reads a dataset reference, saying which source field named it when it is missing. */
-async function readDataset(store: ObjectStore, ref: string) {
+/** Resolves a dataset reference, saying which source field named it when it is missing. */
+async function resolveDataset(store: ObjectStore, ref: string) {
   try {
-    return await store.read(ref)
+    return await store.resolve(ref)
   } catch (error) {
     if (error instanceof WeftError && error.code === 'NOT_FOUND') {
       throw new WeftError('NOT_FOUND', `The queue's source dataset cannot be read: ${error.message}`, [{ path: 'source.dataset', message: error.issues?.[0]?.message ?? 'not found' }])
