@@ -89,7 +89,7 @@ export function createAnnotationHandlers(ctx: AnnotationHandlerContext): Pick<Ha
       const source = await readSource(queue)
       let matching = source.items
       if (filter !== 'all') {
-        const done = new Set(annotations().completed(name).filter((a) => annotator === undefined || a.annotator === annotator).map((a) => a.itemId))
+        const done = annotations().doneItems(name, annotator)
         matching = source.items.filter((item) => done.has(item.id) === (filter === 'done'))
       }
       const page = source.full(matching.slice(offset, offset + limit))
