@@ -2,6 +2,7 @@
  * The annotation operations on a real project: items from each source, submit
  * semantics, progress, write-back per source and strategy, export.
  */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -205,6 +206,21 @@ describe('submit', () => {
       { ...base, id: 'evolving-new', itemId: 't2', queueVersion: await versionOf('evolving'), values: { tone: 'angry' } },
     ] })
     expect(result).toMatchObject({ stored: ['evolving-old'], rejected: [{ id: 'evolving-new', path: 'values.tone' }] })
+  })
+})
+
+describe('a queue committed outside Weft that does not validate', () => {
+  it('is left out of the list, and items and submit say where it is wrong', async () => {
+    fs.mkdirSync(path.join(dir, 'queues'), { recursive: true })
+    fs.writeFileSync(path.join(dir, 'queues', 'broken.yaml'), 'source: {dataset: tickets}\nfields:\n  - {name: ok, type: yesno}\n')
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Outside', '-c', 'user.email=outside@example.com', ...args], { cwd: dir })
+    git('add', 'queues/broken.yaml')
+    git('commit', '-q', '-m', 'A queue written by hand')
+    const version = execFileSync('git', ['rev-parse', 'HEAD:queues/broken.yaml'], { cwd: dir, encoding: 'utf8' }).trim()
+    expect((await wb.call('annotations.queues', {})).queues.map((q) => q.name)).not.toContain('broken')
+    await expect(wb.call('annotations.items', { queue: 'broken' })).rejects.toMatchObject({ code: 'INVALID_FILE', issues: [{ file: 'queues/broken.yaml', line: 3, path: 'fields.0.type' }] })
+    const result = await wb.call('annotations.submit', { annotations: [{ id: 'broken-0001', queue: 'broken', queueVersion: version, itemId: 't1', annotator: 'ana', values: { ok: true }, updatedMs: 1 }] })
+    expect(result.rejected).toEqual([{ id: 'broken-0001', path: 'queueVersion', message: expect.stringMatching(/^Queue broken version \w{7} is not a valid queue \(queues\/broken.yaml:3 fields.0.type: /) }])
   })
 })
 

@@ -50,7 +50,12 @@ export function createAnnotationHandlers(ctx: AnnotationHandlerContext): Pick<Ha
     try {
       return await queues.version(name, version)
     } catch (error) {
-      if (!(error instanceof WeftError) || (error.code !== 'NOT_FOUND' && error.code !== 'INVALID_REQUEST')) throw error
+      if (!(error instanceof WeftError)) throw error
+      if (error.code === 'INVALID_FILE') {
+        const where = error.issues?.[0]
+        throw new WeftError('INVALID_FILE', `Queue ${name} version ${version.slice(0, 7)} is not a valid queue${where ? ` (${where.file ?? ''}${where.line ? `:${where.line}` : ''} ${where.path}: ${where.message})` : ''}; fix queues/${name}.yaml and annotate again`, [{ path: 'queueVersion', message: 'invalid queue version' }])
+      }
+      if (error.code !== 'NOT_FOUND' && error.code !== 'INVALID_REQUEST') throw error
       const known = error.code === 'NOT_FOUND' && (await (await ctx.store()).versions('queue', name).catch(() => [])).length > 0
       if (!known) throw new WeftError('NOT_FOUND', `No annotation queue named "${name}" in this project`, [{ path: 'queue', message: 'unknown queue' }])
       throw new WeftError('NOT_FOUND', `${version.slice(0, 7)} is not a version of queue ${name}; reload the queue and annotate again`, [{ path: 'queueVersion', message: 'unknown version' }])
