@@ -342,6 +342,9 @@ describe('write-back', () => {
     const before = await wb.call('refs.resolve', { ref: 'dataset:tickets' })
     await expect(wb.call('annotations.writeBack', { queue: 'wb-bad-column' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Row t1: cannot write ticket.category') })
     expect((await wb.call('refs.resolve', { ref: 'dataset:tickets' })).digest).toBe(before.digest)
+    await save('queue', 'wb-bad-column', 'source: {dataset: tickets}\nfields: [{name: category, type: categorical, options: [a, b]}]\nwriteBack: {columns: {category: id}}\n')
+    await expect(wb.call('annotations.writeBack', { queue: 'wb-bad-column' })).rejects.toMatchObject({ code: 'INVALID_FILE', issues: [{ path: 'writeBack.columns.category' }] })
+    expect((await wb.call('refs.resolve', { ref: 'dataset:tickets' })).digest).toBe(before.digest)
   })
 })
 

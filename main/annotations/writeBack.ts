@@ -110,7 +110,12 @@ export function labelRow(row: Row, labels: ResolvedLabels, definition: QueueDefi
   for (const field of definition.fields) {
     const value = labels.values[field.name]
     if (value === undefined) continue
-    setPath(next, definition.writeBack?.columns?.[field.name] ?? `labels.${field.name}`, value)
+    const column = definition.writeBack?.columns?.[field.name] ?? `labels.${field.name}`
+    // A row's id is what every version and run aligns rows by: labels never rename rows.
+    if (column === 'id' || column.startsWith('id.')) {
+      throw new WeftError('INVALID_FILE', `writeBack.columns.${field.name} is ${column}: labels cannot be written into a row's id; choose another column`, [{ path: `writeBack.columns.${field.name}`, message: 'writes into the row id' }])
+    }
+    setPath(next, column, value)
   }
   return next
 }
