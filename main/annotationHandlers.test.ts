@@ -292,6 +292,12 @@ describe('write-back', () => {
     expect(majority.rows).toEqual({ updated: 1, added: 0, unchanged: 1 })
     expect((await datasetRows('dataset:tickets'))[0]).toEqual({ ...TICKETS[0], labels: { urgent: false, why: 'refund' } })
 
+    // Into another dataset: the annotated rows whole, as the source has them now (input, output, expected, earlier labels), with these labels; the rest left out.
+    expect(await wb.call('annotations.writeBack', { queue: 'wb-data', dataset: 'tickets-gold' })).toMatchObject({ dataset: 'tickets-gold', rows: { added: 2 } })
+    expect(await datasetRows('dataset:tickets-gold')).toEqual([
+      { ...TICKETS[0], labels: { urgent: false, why: 'refund' } },
+      { id: 't3', ticket: 'Add an admin', expected: { category: 'account', team: 'admins' }, labels: { urgent: true } },
+    ])
     await expect(wb.call('annotations.writeBack', { queue: 'wb-data', resolve: { annotator: 'nobody' }, dataset: 'fresh' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('Nothing to write') })
   })
 

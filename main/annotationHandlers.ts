@@ -10,7 +10,7 @@ import { annotationsCsv, annotationsJsonl } from './annotations/export'
 import { QueueReader, type QueueVersion } from './annotations/queues'
 import { SourceReader, type ItemSource } from './annotations/sources'
 import { submitAnnotations } from './annotations/submit'
-import { applyToItemRows, applyToSourceRows, resolveLabels } from './annotations/writeBack'
+import { applyToItemRows, applyToSourceRows, datasetItemRow, resolveLabels, resultItemRow } from './annotations/writeBack'
 import { canonicalize } from './store/formats'
 import { formatJsonl, parseJsonl } from './store/formats/dataset'
 import { checkName, type ObjectStore } from './store/store'
@@ -148,7 +148,7 @@ export function createAnnotationHandlers(ctx: AnnotationHandlerContext): Pick<Ha
       const items = source.full(annotated)
       const applied = source.dataset === target
         ? applyToSourceRows(rows, labels, queue.definition, new Map(items.map((i) => [i.id, i])))
-        : applyToItemRows(rows, labels, queue.definition, items)
+        : applyToItemRows(rows, labels, queue.definition, items, source.dataset ? datasetItemRow : resultItemRow)
       const { updated, added } = applied.counts
       if (updated + added === 0) {
         if (!current) {
