@@ -45,7 +45,7 @@ export interface SourceContext {
 }
 
 /** Rows the dataset and run caches keep, per key; parsing a 100k-row dataset for every page would be wasted. */
-const CACHED_SOURCES = 8
+const CACHED_SOURCES = 4
 /** Traces read per query page. */
 const TRACE_PAGE = 1000
 
