@@ -34,10 +34,10 @@ export function krippendorffAlpha(units: ReadonlyArray<readonly unknown[]>, metr
   let expected: number
   const all = pairable.flat()
   if (metric === 'interval') {
+    // Σ_{i,j} (x_i − x_j)² = 2n·Σ (x_i − mean)²; centred first, so large values with a small spread keep their digits.
     const xs = all as number[]
-    const sum = xs.reduce((t, x) => t + x, 0)
-    const squares = xs.reduce((t, x) => t + x * x, 0)
-    expected = 2 * n * squares - 2 * sum * sum
+    const mean = xs.reduce((t, x) => t + x, 0) / n
+    expected = 2 * n * xs.reduce((t, x) => t + (x - mean) ** 2, 0)
   } else {
     const counts = new Map<unknown, number>()
     for (const v of all) counts.set(key(v), (counts.get(key(v)) ?? 0) + 1)
