@@ -43,6 +43,15 @@ import {
 } from './schemas/trace'
 import { FeedbackAddSchema, FeedbackItemSchema } from './schemas/feedback'
 import {
+  AnnotationInputSchema,
+  AnnotationItemSchema,
+  AnnotationSchema,
+  FieldAgreementSchema,
+  QueueDefinitionSchema,
+  QueueSummarySchema,
+  WriteBackResolveSchema,
+} from './schemas/annotation'
+import {
   BranchInfoSchema,
   BranchNameSchema,
   ImportPreviewSchema,
@@ -489,6 +498,73 @@ export const operations = {
     request: z.object({ runId: EvalRunIdSchema }).strict(),
     response: z.object({ versions: z.array(EvalPinnedVersionSchema) }),
   }),
+  // ── annotation (issue 10) ──
+  'annotations.queues': operation({
+    summary: 'The annotation queues (queues/*.yaml) with their progress: items, items done, complete annotations per annotator.',
+    request: Empty,
+    response: z.object({ queues: z.array(QueueSummarySchema) }),
+  }),
+  'annotations.items': operation({
+    summary: "A page of a queue's items with every annotation of each; `todo` is what the annotator has not completed yet.",
+    request: z
+      .object({
+        queue: ObjectNameSchema,
+        annotator: z.string().trim().min(1).max(100).optional(),
+        filter: z.enum(['all', 'todo', 'done']).default('all'),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().positive().max(200).default(50),
+      })
+      .strict(),
+    response: z.object({
+      queue: z.object({ name: z.string(), version: z.string(), definition: QueueDefinitionSchema }),
+      /** Items matching the filter. */
+      total: z.number().int().nonnegative(),
+      items: z.array(AnnotationItemSchema),
+    }),
+  }),
+  'annotations.submit': operation({
+    summary: "Stores annotations from the renderer's outbox. Idempotent by id; of two edits of one annotation the newer is kept. Each is accepted or refused alone.",
+    request: z.object({ annotations: z.array(AnnotationInputSchema).min(1).max(500) }).strict(),
+    response: z.object({
+      /** Ids now stored as sent. */
+      stored: z.array(z.string()),
+      /** Ids already stored with a newer edit (nothing changed). */
+      stale: z.array(z.string()),
+      /** Ids refused, with why (the outbox keeps them and shows the message). */
+      rejected: z.array(z.object({ id: z.string(), path: z.string(), message: z.string() })),
+    }),
+  }),
+  'annotations.list': operation({
+    summary: "A queue's stored annotations, oldest first; optionally one annotator's.",
+    request: z.object({ queue: ObjectNameSchema, annotator: z.string().trim().min(1).max(100).optional() }).strict(),
+    response: z.object({ annotations: z.array(AnnotationSchema) }),
+  }),
+  'annotations.agreement': operation({
+    summary: 'Agreement between annotators per field, over items two or more of them completed: percent agreement, Krippendorff alpha, Cohen kappa per pair.',
+    request: z.object({ queue: ObjectNameSchema }).strict(),
+    response: z.object({ annotators: z.array(z.string()), items: z.number().int().nonnegative(), fields: z.array(FieldAgreementSchema) }),
+  }),
+  'annotations.writeBack': operation({
+    summary: "Writes a queue's labels and corrected expected answers into a dataset as a new version (one commit).",
+    request: z
+      .object({
+        queue: ObjectNameSchema,
+        /** The target dataset; default the queue's writeBack.dataset, or its source dataset. */
+        dataset: ObjectNameSchema.optional(),
+        resolve: WriteBackResolveSchema.default('latest'),
+        message: z.string().max(5000).optional(),
+      })
+      .strict(),
+    response: SaveResultSchema.extend({
+      dataset: z.string(),
+      rows: z.object({ updated: z.number().int().nonnegative(), added: z.number().int().nonnegative(), unchanged: z.number().int().nonnegative() }),
+    }),
+  }),
+  'annotations.export': operation({
+    summary: "A queue's annotations as JSONL (one per line) or CSV (one column per field).",
+    request: z.object({ queue: ObjectNameSchema, format: z.enum(['jsonl', 'csv']) }).strict(),
+    response: z.object({ content: z.string(), filename: z.string(), count: z.number().int().nonnegative() }),
+  }),
 } as const
 
 /** Names of all operations. */
@@ -556,6 +632,8 @@ export const events = {
     etaMs: z.number().nonnegative().nullable(),
     state: z.enum(['running', 'finished', 'cancelled', 'failed']),
   }),
+  /** Annotations of a queue were stored (by this window or another annotator's). */
+  'annotations.changed': z.object({ queue: z.string(), itemIds: z.array(z.string()) }),
 } as const
 
 /** Names of all events. */

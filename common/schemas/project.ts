@@ -23,7 +23,7 @@ export const ProjectConfigSchema = z
 export type ProjectConfig = z.output<typeof ProjectConfigSchema>
 
 /** Kinds of objects a project holds, each in its own folder. */
-export const OBJECT_KINDS = ['prompt', 'dataset', 'model', 'scorer', 'evaluation'] as const
+export const OBJECT_KINDS = ['prompt', 'dataset', 'model', 'scorer', 'evaluation', 'queue'] as const
 
 /** One of {@link OBJECT_KINDS}. */
 export const ObjectKindSchema = z.enum(OBJECT_KINDS)
@@ -38,6 +38,8 @@ export const OBJECT_LAYOUT: Record<ObjectKind, { folder: string; extensions: rea
   model: { folder: 'models', extensions: ['.yaml', '.yml'] },
   scorer: { folder: 'scorers', extensions: ['.yaml', '.yml'] },
   evaluation: { folder: 'evals', extensions: ['.yaml', '.yml'] },
+  /** Annotation queues (issue 10): common/schemas/annotation.ts. */
+  queue: { folder: 'queues', extensions: ['.yaml', '.yml'] },
 }
 
 /** A project's state as the UI sees it. `needs-init` is a folder Weft can offer to initialise. */

@@ -33,6 +33,7 @@ export function canonicalize(kind: ObjectKind, text: string, file: string): { co
     case 'model':
     case 'scorer':
     case 'evaluation':
+    case 'queue':
       return canonicalizeYamlObject(kind, text, file)
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Model configs, scorers and evaluations: hand-edited YAML. The canonical
+ * Model configs, scorers, evaluations and annotation queues: hand-edited YAML. The canonical
  * form is the user's own text with normalised line endings — comments and
  * key order are theirs — and it must validate against its schema and hold
  * no credential.
@@ -15,6 +15,7 @@ import {
   type ModelConfig,
   type ScorerDefinition,
 } from '../../../common/schemas/objects'
+import { QueueDefinitionSchema, type QueueDefinition } from '../../../common/schemas/annotation'
 import { findSecrets } from './secrets'
 import { invalidFile, normalizeText } from './text'
 
@@ -23,12 +24,14 @@ export interface YamlObjects {
   model: ModelConfig
   scorer: ScorerDefinition
   evaluation: EvaluationDefinition
+  queue: QueueDefinition
 }
 
 const SCHEMAS: { [K in keyof YamlObjects]: z.ZodType<YamlObjects[K]> } = {
   model: ModelConfigSchema,
   scorer: ScorerDefinitionSchema,
   evaluation: EvaluationDefinitionSchema as z.ZodType<EvaluationDefinition>,
+  queue: QueueDefinitionSchema as z.ZodType<QueueDefinition>,
 }
 
 /** Dotted path of the YAML node that holds `offset`, or '' (a comment, say). */

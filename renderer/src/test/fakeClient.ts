@@ -32,8 +32,8 @@ export function sampleProject(overrides: Partial<ProjectInfo> = {}): ProjectInfo
 
 /** Object entries for tests. */
 export function entry(kind: ObjectEntry['kind'], name: string, size = 120): ObjectEntry {
-  const folder = { prompt: 'prompts', dataset: 'datasets', model: 'models', scorer: 'scorers', evaluation: 'evals' }[kind]
-  const ext = { prompt: '.prompt', dataset: '.jsonl', model: '.yaml', scorer: '.yaml', evaluation: '.yaml' }[kind]
+  const folder = { prompt: 'prompts', dataset: 'datasets', model: 'models', scorer: 'scorers', evaluation: 'evals', queue: 'queues' }[kind]
+  const ext = { prompt: '.prompt', dataset: '.jsonl', model: '.yaml', scorer: '.yaml', evaluation: '.yaml', queue: '.yaml' }[kind]
   return { kind, name, path: `${folder}/${name}${ext}`, size }
 }
 
