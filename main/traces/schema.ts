@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3'
 import { openMigratedDatabase } from '../sqlite'
+import { registerMetricFunctions } from './metrics'
 
 /**
  * Numbered schema migrations. Each entry moves version i to i+1; a new one goes
@@ -113,11 +114,38 @@ export const MIGRATIONS: string[] = [
   // so they can be shown where this project's store lacks them.
   `ALTER TABLE eval_runs ADD COLUMN imported_ms REAL;
    CREATE TABLE eval_objects (ref TEXT PRIMARY KEY, content TEXT NOT NULL);`,
+  // Monitoring (issue 10). span_metrics: per window (width 1 = a minute, 60 =
+  // an hour, `minute` its start in minutes since the epoch) and per (op, kind,
+  // model; '' = no model), the finished spans that started in it — kept at
+  // ingest (metrics.ts) and filled here from the spans already stored, with
+  // the same code through two SQL functions openTraceFile registers. The
+  // latency histogram is a BLOB of (bucket, count) pairs. Online scores are
+  // read by the scored span's start (payload.spanStartMs), hence the index.
+  // monitor_alerts: thresholds on those metrics and their last state.
+  `CREATE TABLE span_metrics (
+     width INTEGER NOT NULL, minute INTEGER NOT NULL, op TEXT NOT NULL, kind TEXT NOT NULL, model TEXT NOT NULL,
+     count INTEGER NOT NULL, errors INTEGER NOT NULL, latency_ms REAL NOT NULL, histogram BLOB NOT NULL,
+     input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+     PRIMARY KEY (width, minute, op, kind, model)) WITHOUT ROWID;
+   INSERT INTO span_metrics
+     SELECT w.width, (CAST(s.start_ms / 60000 AS INTEGER) / w.width) * w.width, s.name, s.kind,
+       weft_span_model(s.usage, CASE WHEN s.usage = '{}' THEN s.attributes END),
+       COUNT(*), SUM(s.status = 'error'), TOTAL(max(s.end_ms - s.start_ms, 0)), weft_latency_histogram(max(s.end_ms - s.start_ms, 0)),
+       SUM(s.input_tokens), SUM(s.output_tokens), TOTAL(s.cost_usd)
+     FROM spans s, (SELECT 1 AS width UNION ALL SELECT 60) w
+     WHERE s.end_ms IS NOT NULL
+     GROUP BY 1, 2, 3, 4, 5;
+   CREATE INDEX feedback_online ON feedback (coalesce(json_extract(payload, '$.spanStartMs'), created_ms)) WHERE source = 'online';
+   CREATE TABLE monitor_alerts (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, metric TEXT NOT NULL, score_name TEXT, op TEXT, model TEXT,
+     comparator TEXT NOT NULL, threshold REAL NOT NULL, window_minutes INTEGER NOT NULL, enabled INTEGER NOT NULL,
+     state TEXT NOT NULL, last_value REAL, changed_ms REAL, created_ms REAL NOT NULL);`,
 ]
 
 /** Opens and migrates a trace database; a damaged file is set aside so recording can continue. */
 export function openTraceFile(file: string): Database.Database {
-  const db = openMigratedDatabase(file, MIGRATIONS)
+  // The metrics migration fills its table with the ingest code, through SQL functions.
+  const db = openMigratedDatabase(file, MIGRATIONS, registerMetricFunctions)
   // Span ids are random, so their index is written all over: a bigger page
   // cache keeps those pages in memory (measured: the default 2 MB halves ingest
   // speed past a few hundred thousand spans).

@@ -196,6 +196,11 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['evals.pinned', { runId: 'no-such-run' }],
   ['evals.diff', { baseline: 'no-such-run', candidate: 'other', key: 'prompt' }],
   ['weave.importDataset', { name: 'tickets', as: 'weave-tickets' }],
+  ['monitor.query', { fromMs: 0, toMs: 3_600_000, groupBy: 'op' }],
+  ['monitor.ops', {}],
+  ['monitor.saveAlert', { id: 'errors', name: 'Errors over 5%', metric: 'errorRate', comparator: '>', threshold: 0.05, windowMinutes: 5 }],
+  ['monitor.alerts', {}],
+  ['monitor.deleteAlert', { id: 'errors' }],
 ]
 
 /** One invalid request for every operation; the suite fails when an operation lacks one. */
@@ -265,6 +270,11 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'evals.pinned': { request: {}, field: 'runId' },
   'evals.diff': { request: { baseline: 'a', candidate: 'b' }, field: 'key' },
   'weave.importDataset': { request: { name: 'tickets', as: '../escape' }, field: 'as' },
+  'monitor.query': { request: { fromMs: 10, toMs: 5 }, field: 'toMs' },
+  'monitor.ops': { request: { fromMs: -1 }, field: 'fromMs' },
+  'monitor.alerts': { request: { all: true }, field: '' },
+  'monitor.saveAlert': { request: { name: 'Errors', metric: 'errorRate', comparator: '>', threshold: 5 }, field: 'threshold' },
+  'monitor.deleteAlert': { request: {}, field: 'id' },
 }
 
 describe('contract: in-process, HTTP and IPC agree', () => {

@@ -1,0 +1,182 @@
+/**
+ * The dashboard's numbers, read from the metric rollups (never from spans):
+ * per bucket and per group (op, model, or everything; the top N apart, the
+ * rest as "other") count, errors, latency percentiles from the merged
+ * histograms, tokens and cost; and the online scorers' results per bucket.
+ * Buckets of an hour or more read hourly rows, with minute rows at the ragged
+ * edges of the range.
+ */
+import type Database from 'better-sqlite3'
+import type { z } from 'zod'
+import { autoBucketMs, type MetricGroupSchema, type MetricTotalsSchema, type MonitorOpsSchema, type MonitorQuerySchema, type MonitorResultSchema, type ScoreSeriesSchema } from '../../common/schemas/monitor'
+import { addHistogram, HISTOGRAM_BUCKETS, histogramQuantile } from '../traces/metrics'
+
+type Query = z.output<typeof MonitorQuerySchema>
+type Result = z.output<typeof MonitorResultSchema>
+type Group = z.output<typeof MetricGroupSchema>
+type Totals = z.output<typeof MetricTotalsSchema>
+
+interface Row {
+  minute: number
+  op: string
+  model: string
+  count: number
+  errors: number
+  latency_ms: number
+  histogram: Buffer
+  input_tokens: number
+  output_tokens: number
+  cost_usd: number
+}
+
+/** Sums of one group in one bucket (or over the range). */
+class Acc {
+  count = 0
+  errors = 0
+  latencyMs = 0
+  inputTokens = 0
+  outputTokens = 0
+  costUsd = 0
+  hist: Float64Array | null = null
+
+  add(r: Row): void {
+    this.count += r.count
+    this.errors += r.errors
+    this.latencyMs += r.latency_ms
+    this.inputTokens += r.input_tokens
+    this.outputTokens += r.output_tokens
+    this.costUsd += r.cost_usd
+    addHistogram((this.hist ??= new Float64Array(HISTOGRAM_BUCKETS)), r.histogram)
+  }
+
+  quantile(q: number): number | null {
+    return this.hist ? histogramQuantile(this.hist, this.count, q) : null
+  }
+
+  totals(): Totals {
+    return {
+      count: this.count, errors: this.errors, errorRate: this.count ? this.errors / this.count : null, meanMs: this.count ? this.latencyMs / this.count : null,
+      p50Ms: this.quantile(0.5), p95Ms: this.quantile(0.95), p99Ms: this.quantile(0.99),
+      inputTokens: this.inputTokens, outputTokens: this.outputTokens, costUsd: this.costUsd,
+    }
+  }
+}
+
+const MINUTE = 60_000
+
+/** Rollup rows for spans started in [fromMs, toMs) with the filters, hourly rows where whole hours allow. */
+function readRows(db: Database.Database, q: Pick<Query, 'fromMs' | 'toMs' | 'op' | 'model' | 'kind'>, hourly: boolean): Row[] {
+  const where: string[] = []
+  const params: unknown[] = []
+  if (q.op !== undefined) (where.push('op = ?'), params.push(q.op))
+  if (q.model !== undefined) (where.push('model = ?'), params.push(q.model))
+  if (q.kind !== undefined) (where.push('kind = ?'), params.push(q.kind))
+  const sql = `SELECT minute, op, model, count, errors, latency_ms, histogram, input_tokens, output_tokens, cost_usd FROM span_metrics
+    WHERE width = ? AND minute >= ? AND minute < ?${where.map((w) => ` AND ${w}`).join('')}`
+  const stmt = db.prepare<unknown[], Row>(sql)
+  const fromMin = Math.floor(q.fromMs / MINUTE)
+  const toMin = Math.ceil(q.toMs / MINUTE)
+  const firstHour = Math.ceil(fromMin / 60) * 60
+  const lastHour = Math.floor(toMin / 60) * 60
+  if (!hourly || firstHour >= lastHour) return stmt.all(1, fromMin, toMin, ...params)
+  return [...stmt.all(1, fromMin, firstHour, ...params), ...stmt.all(60, firstHour, lastHour, ...params), ...stmt.all(1, lastHour, toMin, ...params)]
+}
+
+/** Dashboard series for a validated `monitor.query` request. */
+export function queryMetrics(db: Database.Database, q: Query): Result {
+  const bucketMs = q.bucketMs ?? autoBucketMs(q.toMs - q.fromMs)
+  const firstBucket = Math.floor(q.fromMs / bucketMs) * bucketMs
+  const buckets = Math.max(1, Math.ceil((q.toMs - firstBucket) / bucketMs))
+  const timestamps = Array.from({ length: buckets }, (_, i) => firstBucket + i * bucketMs)
+  const rows = readRows(db, q, bucketMs >= 60 * MINUTE)
+
+  // Top groups by volume; the rest become "other".
+  const keyOf = q.groupBy === 'op' ? (r: Row) => r.op : q.groupBy === 'model' ? (r: Row) => r.model : () => ''
+  const volume = new Map<string, number>()
+  for (const r of rows) volume.set(keyOf(r), (volume.get(keyOf(r)) ?? 0) + r.count)
+  const ranked = [...volume.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k)
+  const top = q.groupBy === 'none' ? [''] : ranked.slice(0, q.top)
+  const slot = new Map(top.map((k, i) => [k, i]))
+  const hasOther = q.groupBy !== 'none' && ranked.length > top.length
+  const groupCount = top.length + (hasOther ? 1 : 0)
+
+  const cells: Array<Array<Acc | undefined>> = Array.from({ length: groupCount }, () => new Array<Acc | undefined>(buckets))
+  const totals = Array.from({ length: groupCount }, () => new Acc())
+  const all = new Acc()
+  for (const r of rows) {
+    const g = slot.get(keyOf(r)) ?? top.length
+    const b = Math.min(buckets - 1, Math.max(0, Math.floor((r.minute * MINUTE - firstBucket) / bucketMs)))
+    ;(cells[g]![b] ??= new Acc()).add(r)
+    totals[g]!.add(r)
+    all.add(r)
+  }
+
+  const groups: Group[] = cells.map((row, g) => {
+    const other = g >= top.length
+    const key = other || q.groupBy === 'none' ? null : top[g]!
+    const label = other ? 'other' : q.groupBy === 'none' ? 'all spans' : key === '' ? (q.groupBy === 'model' ? 'no model' : '(unnamed)') : key!
+    const pick = (f: (a: Acc) => number) => timestamps.map((_, b) => (row[b] ? f(row[b]) : 0))
+    const pickNull = (f: (a: Acc) => number | null) => timestamps.map((_, b) => (row[b] && row[b].count > 0 ? f(row[b]) : null))
+    return {
+      key, label, other,
+      series: {
+        count: pick((a) => a.count), errors: pick((a) => a.errors), errorRate: pickNull((a) => a.errors / a.count),
+        p50Ms: pickNull((a) => a.quantile(0.5)), p95Ms: pickNull((a) => a.quantile(0.95)), p99Ms: pickNull((a) => a.quantile(0.99)),
+        inputTokens: pick((a) => a.inputTokens), outputTokens: pick((a) => a.outputTokens), costUsd: pick((a) => a.costUsd),
+      },
+      totals: totals[g]!.totals(),
+    }
+  })
+  // With nothing stored, an empty group list says so (rather than one line of zeros).
+  const shown = rows.length === 0 ? [] : groups
+  return { fromMs: q.fromMs, toMs: q.toMs, bucketMs, timestamps, groupBy: q.groupBy, groups: shown, total: all.totals(), scores: queryScores(db, q.fromMs, q.toMs, firstBucket, bucketMs, buckets) }
+}
+
+/** SQL: when an online score counts, the scored span's start (else when it was written); the index feedback_online covers it. */
+const SCORE_TIME = "coalesce(json_extract(payload, '$.spanStartMs'), created_ms)"
+const SCORE_VALUE = "(CASE WHEN json_valid(value) AND json_type(value) IN ('integer', 'real', 'true', 'false') THEN json_extract(value, '$') END)"
+
+/** Online scorers' mean, pass rate and count per bucket, by score name (`<rule>/<scorer>`). */
+export function queryScores(db: Database.Database, fromMs: number, toMs: number, firstBucket: number, bucketMs: number, buckets: number): Array<z.output<typeof ScoreSeriesSchema>> {
+  const rows = db
+    .prepare<[number, number, number, number], { name: string; b: number; n: number; scored: number; total: number | null; passed: number | null; judged: number }>(
+      `SELECT coalesce(name, type) AS name, CAST((${SCORE_TIME} - ?) / ? AS INTEGER) AS b, COUNT(*) AS n,
+         COUNT(${SCORE_VALUE}) AS scored, SUM(${SCORE_VALUE}) AS total,
+         SUM(json_extract(payload, '$.pass') = 1) AS passed, COUNT(json_extract(payload, '$.pass')) AS judged
+       FROM feedback WHERE source = 'online' AND ${SCORE_TIME} >= ? AND ${SCORE_TIME} < ?
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+    )
+    .all(firstBucket, bucketMs, fromMs, toMs)
+  const byName = new Map<string, { mean: Array<number | null>; passRate: Array<number | null>; count: number[]; n: number; scored: number; total: number; passed: number; judged: number }>()
+  for (const r of rows) {
+    let s = byName.get(r.name)
+    if (!s) byName.set(r.name, (s = { mean: new Array(buckets).fill(null), passRate: new Array(buckets).fill(null), count: new Array(buckets).fill(0), n: 0, scored: 0, total: 0, passed: 0, judged: 0 }))
+    const b = Math.min(buckets - 1, Math.max(0, r.b))
+    s.count[b] = r.n
+    s.mean[b] = r.scored ? (r.total ?? 0) / r.scored : null
+    s.passRate[b] = r.judged ? (r.passed ?? 0) / r.judged : null
+    s.n += r.n
+    s.scored += r.scored
+    s.total += r.total ?? 0
+    s.passed += r.passed ?? 0
+    s.judged += r.judged
+  }
+  return [...byName.entries()].map(([name, s]) => ({
+    name, mean: s.mean, passRate: s.passRate, count: s.count,
+    totals: { count: s.n, mean: s.scored ? s.total / s.scored : null, passRate: s.judged ? s.passed / s.judged : null },
+  }))
+}
+
+/** Ops, models and kinds seen (optionally since `fromMs`), busiest first, and the online score names, for pickers. */
+export function listMonitorOps(db: Database.Database, fromMs = 0): z.output<typeof MonitorOpsSchema> {
+  const rows = db
+    .prepare<[number], { op: string; kind: string; model: string; n: number }>('SELECT op, kind, model, SUM(count) AS n FROM span_metrics WHERE width = 60 AND minute >= ? GROUP BY op, kind, model')
+    .all(Math.floor(fromMs / MINUTE / 60) * 60)
+  const sum = (key: 'op' | 'model') => {
+    const m = new Map<string, number>()
+    for (const r of rows) m.set(r[key], (m.get(r[key]) ?? 0) + r.n)
+    return [...m.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name, count]) => ({ name, count }))
+  }
+  const scores = db.prepare<[], { name: string }>("SELECT DISTINCT coalesce(name, type) AS name FROM feedback WHERE source = 'online' ORDER BY 1").all()
+  return { ops: sum('op'), models: sum('model'), kinds: [...new Set(rows.map((r) => r.kind))].sort(), scores: scores.map((s) => s.name) }
+}

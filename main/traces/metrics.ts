@@ -1,0 +1,275 @@
+/**
+ * Span metrics kept at ingest (issue 10) so a dashboard never scans spans:
+ * per minute and per hour, per (op = span name, kind, model), the count,
+ * errors, a latency histogram, tokens and cost of the spans that started in
+ * that window. A span counts once it has ended; each stored change adds its
+ * new facts and takes back its old ones, so re-arrivals, duplicates and
+ * running→finished updates never count twice. A batch is aggregated in memory
+ * and each touched row is read and written once.
+ */
+import type Database from 'better-sqlite3'
+import type { Span } from '../../common/schemas/span'
+import type { SpanRow } from './tree'
+
+/** Window widths kept, in minutes: minutes for short ranges, hours for long ones. */
+export const METRIC_WIDTHS = [1, 60] as const
+
+/**
+ * Latency histogram: bucket 0 holds latencies up to {@link HISTOGRAM_MIN_MS};
+ * bucket i ≥ 1 holds (MIN·G^(i-1), MIN·G^i]. G = 1.04 puts every percentile
+ * within 2% of the exact value (the bucket's geometric middle is reported).
+ */
+export const HISTOGRAM_MIN_MS = 0.1
+const GROWTH = 1.04
+const LOG_GROWTH = Math.log(GROWTH)
+/** Buckets up to ~30 hours; longer latencies share the last one. */
+export const HISTOGRAM_BUCKETS = 1 + Math.ceil(Math.log(30 * 3_600_000 / HISTOGRAM_MIN_MS) / LOG_GROWTH)
+
+/** The histogram bucket of a latency. */
+export function latencyBucket(ms: number): number {
+  if (!(ms > HISTOGRAM_MIN_MS)) return 0
+  return Math.min(HISTOGRAM_BUCKETS - 1, 1 + Math.floor(Math.log(ms / HISTOGRAM_MIN_MS) / LOG_GROWTH - 1e-9))
+}
+
+/** The latency a bucket stands for: its geometric middle (0 for the first). */
+export function bucketLatency(bucket: number): number {
+  if (bucket <= 0) return 0
+  return HISTOGRAM_MIN_MS * Math.pow(GROWTH, bucket - 0.5)
+}
+
+/** Sparse histogram → BLOB: (bucket, count) pairs of little-endian uint32, buckets ascending. */
+export function encodeHistogram(counts: ReadonlyMap<number, number>): Buffer {
+  const keys = [...counts.keys()].filter((k) => counts.get(k)! > 0).sort((a, b) => a - b)
+  const buf = Buffer.allocUnsafe(keys.length * 8)
+  keys.forEach((k, i) => {
+    buf.writeUInt32LE(k, i * 8)
+    buf.writeUInt32LE(counts.get(k)!, i * 8 + 4)
+  })
+  return buf
+}
+
+/** Adds a stored histogram into `into` (dense, one slot per bucket), `sign` times. */
+export function addHistogram(into: Float64Array | Map<number, number>, blob: Uint8Array, sign = 1): void {
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength)
+  for (let o = 0; o + 8 <= blob.byteLength; o += 8) {
+    const bucket = view.getUint32(o, true)
+    const n = view.getUint32(o + 4, true) * sign
+    if (into instanceof Map) into.set(bucket, (into.get(bucket) ?? 0) + n)
+    else into[bucket]! += n
+  }
+}
+
+/** The latency at quantile q (0..1) of a dense histogram holding `total` spans, or null when empty. */
+export function histogramQuantile(hist: Float64Array, total: number, q: number): number | null {
+  if (total <= 0) return null
+  const rank = Math.max(1, Math.ceil(q * total))
+  let seen = 0
+  for (let i = 0; i < hist.length; i++) {
+    seen += hist[i]!
+    if (seen >= rank) return bucketLatency(i)
+  }
+  return bucketLatency(hist.length - 1)
+}
+
+/** Attributes naming a span's model when its usage does not (OpenTelemetry GenAI, OpenInference). */
+const MODEL_ATTRIBUTES = ['gen_ai.response.model', 'gen_ai.request.model', 'llm.model_name']
+
+/**
+ * The model a span is charted under: the usage key with the most tokens (the
+ * OTLP door's "unknown" placeholder aside), else a model attribute, else ''
+ * (none).
+ */
+export function spanModel(usage: Span['usage'], attributes: Record<string, unknown> | null): string {
+  let best = ''
+  let most = -1
+  for (const model in usage) {
+    if (model === 'unknown') continue
+    const u = usage[model]!
+    const tokens = u.inputTokens + u.outputTokens
+    if (tokens > most) {
+      best = model
+      most = tokens
+    }
+  }
+  if (best || !attributes) return best
+  for (const key of MODEL_ATTRIBUTES) {
+    const value = attributes[key]
+    if (typeof value === 'string' && value !== '') return value.slice(0, 200)
+  }
+  return ''
+}
+
+/** What one finished span adds to its rows. */
+export interface SpanFacts {
+  startMs: number
+  latencyMs: number
+  op: string
+  kind: string
+  model: string
+  error: boolean
+  inputTokens: number
+  outputTokens: number
+  costUsd: number
+}
+
+/** A stored row's facts (parsing its usage, and its attributes only when usage names no model), or undefined while it runs. */
+export function factsOfRow(row: Omit<SpanRow, 'trace_seq'>): SpanFacts | undefined {
+  if (row.end_ms === null) return undefined
+  const usage = JSON.parse(row.usage) as Span['usage']
+  let model = spanModel(usage, null)
+  if (!model) model = spanModel({}, JSON.parse(row.attributes) as Record<string, unknown>)
+  return {
+    startMs: row.start_ms, latencyMs: Math.max(0, row.end_ms - row.start_ms), op: row.name, kind: row.kind, model,
+    error: row.status === 'error', inputTokens: row.input_tokens, outputTokens: row.output_tokens, costUsd: row.cost_usd ?? 0,
+  }
+}
+
+/** A `span_metrics` row as SQLite returns it. */
+export interface MetricRow {
+  width: number
+  minute: number
+  op: string
+  kind: string
+  model: string
+  count: number
+  errors: number
+  latency_ms: number
+  histogram: Buffer
+  input_tokens: number
+  output_tokens: number
+  cost_usd: number
+}
+
+interface Pending {
+  op: string
+  kind: string
+  model: string
+  count: number
+  errors: number
+  latencyMs: number
+  histogram: Map<number, number>
+  inputTokens: number
+  outputTokens: number
+  costUsd: number
+}
+
+const SEP = '\u0000'
+
+const emptyPending = (op: string, kind: string, model: string): Pending =>
+  ({ op, kind, model, count: 0, errors: 0, latencyMs: 0, histogram: new Map(), inputTokens: 0, outputTokens: 0, costUsd: 0 })
+
+/**
+ * Accumulates span changes for one write transaction, then updates each
+ * touched row once. Only minutes are gathered per span (the hot path); the
+ * hours are summed from them at flush.
+ */
+export class MetricRollups {
+  /** minute → (op, kind, model) key → change. */
+  private readonly minutes = new Map<number, Map<string, Pending>>()
+  private readonly getRow
+  private readonly putRow
+  private readonly removeRow
+
+  constructor(db: Database.Database) {
+    const key = 'width = ? AND minute = ? AND op = ? AND kind = ? AND model = ?'
+    this.getRow = db.prepare<[number, number, string, string, string], MetricRow>(`SELECT * FROM span_metrics WHERE ${key}`)
+    this.putRow = db.prepare(`INSERT OR REPLACE INTO span_metrics (width, minute, op, kind, model, count, errors, latency_ms, histogram, input_tokens, output_tokens, cost_usd)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.removeRow = db.prepare(`DELETE FROM span_metrics WHERE ${key}`)
+  }
+
+  /** Adds a newly stored span (the common case, kept free of allocations beyond the batch's rows); ignored while it runs. */
+  addSpan(span: Span, inputTokens: number, outputTokens: number): void {
+    if (span.endMs === null) return
+    this.fold(span.startMs, span.endMs - span.startMs, span.name, span.kind, spanModel(span.usage, span.attributes), span.status === 'error', inputTokens, outputTokens, span.costUsd ?? 0, 1)
+  }
+
+  /** Folds one stored change into the batch: takes back `old`'s facts and adds `next`'s (either may be undefined). */
+  add(old: SpanFacts | undefined, next: SpanFacts | undefined): void {
+    if (old) this.fold(old.startMs, old.latencyMs, old.op, old.kind, old.model, old.error, old.inputTokens, old.outputTokens, old.costUsd, -1)
+    if (next) this.fold(next.startMs, next.latencyMs, next.op, next.kind, next.model, next.error, next.inputTokens, next.outputTokens, next.costUsd, 1)
+  }
+
+  /** Writes every touched row (minutes, then the hours summed from them); call inside the span transaction. */
+  flush(): void {
+    const hours = new Map<number, Map<string, Pending>>()
+    for (const [minute, byKey] of this.minutes) {
+      const hour = minute - (minute % 60)
+      let hourKeys = hours.get(hour)
+      if (!hourKeys) hours.set(hour, (hourKeys = new Map()))
+      for (const [key, p] of byKey) {
+        let h = hourKeys.get(key)
+        if (!h) hourKeys.set(key, (h = emptyPending(p.op, p.kind, p.model)))
+        h.count += p.count
+        h.errors += p.errors
+        h.latencyMs += p.latencyMs
+        for (const [bucket, n] of p.histogram) h.histogram.set(bucket, (h.histogram.get(bucket) ?? 0) + n)
+        h.inputTokens += p.inputTokens
+        h.outputTokens += p.outputTokens
+        h.costUsd += p.costUsd
+        this.write(1, minute, p)
+      }
+    }
+    for (const [hour, byKey] of hours) for (const p of byKey.values()) this.write(60, hour, p)
+    this.minutes.clear()
+  }
+
+  /** Drops pending changes (the transaction rolled back, or a new one starts). */
+  reset(): void {
+    this.minutes.clear()
+  }
+
+  private write(width: number, minute: number, p: Pending): void {
+    const stored = this.getRow.get(width, minute, p.op, p.kind, p.model)
+    const count = p.count + (stored?.count ?? 0)
+    if (count <= 0) {
+      if (stored) this.removeRow.run(width, minute, p.op, p.kind, p.model)
+      return
+    }
+    const histogram = new Map(p.histogram)
+    if (stored) addHistogram(histogram, stored.histogram)
+    this.putRow.run(
+      width, minute, p.op, p.kind, p.model, count, p.errors + (stored?.errors ?? 0), p.latencyMs + (stored?.latency_ms ?? 0),
+      encodeHistogram(histogram), p.inputTokens + (stored?.input_tokens ?? 0), p.outputTokens + (stored?.output_tokens ?? 0),
+      p.costUsd + (stored?.cost_usd ?? 0),
+    )
+  }
+
+  private fold(startMs: number, latency: number, op: string, kind: string, model: string, error: boolean, inputTokens: number, outputTokens: number, costUsd: number, sign: number): void {
+    const minute = Math.floor(startMs / 60_000)
+    let byKey = this.minutes.get(minute)
+    if (!byKey) this.minutes.set(minute, (byKey = new Map()))
+    const key = op + SEP + kind + SEP + model
+    let p = byKey.get(key)
+    if (!p) byKey.set(key, (p = emptyPending(op, kind, model)))
+    const ms = latency > 0 ? latency : 0
+    const bucket = latencyBucket(ms)
+    p.count += sign
+    if (error) p.errors += sign
+    p.latencyMs += sign * ms
+    p.histogram.set(bucket, (p.histogram.get(bucket) ?? 0) + sign)
+    p.inputTokens += sign * inputTokens
+    p.outputTokens += sign * outputTokens
+    p.costUsd += sign * costUsd
+  }
+}
+
+/**
+ * SQL functions the metrics migration uses to fill `span_metrics` from spans
+ * already stored, with the very code ingest uses: `weft_span_model(usage,
+ * attributes)` and the aggregate `weft_latency_histogram(latency_ms)`.
+ */
+export function registerMetricFunctions(db: Database.Database): void {
+  db.function('weft_span_model', { deterministic: true }, (usage: unknown, attributes: unknown) => {
+    const model = spanModel(JSON.parse(String(usage)) as Span['usage'], null)
+    return model || (typeof attributes === 'string' ? spanModel({}, JSON.parse(attributes) as Record<string, unknown>) : '')
+  })
+  db.aggregate('weft_latency_histogram', {
+    start: () => new Map<number, number>(),
+    step: (counts: Map<number, number>, latency: unknown) => {
+      const bucket = latencyBucket(Number(latency))
+      counts.set(bucket, (counts.get(bucket) ?? 0) + 1)
+    },
+    result: (counts: Map<number, number>) => encodeHistogram(counts),
+  })
+}
