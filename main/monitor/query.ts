@@ -68,9 +68,11 @@ const MINUTE = 60_000
 function readRows(db: Database.Database, q: Pick<Query, 'fromMs' | 'toMs' | 'op' | 'model' | 'kind'>, hourly: boolean): Row[] {
   const where: string[] = []
   const params: unknown[] = []
-  if (q.op !== undefined) (where.push('op = ?'), params.push(q.op))
-  if (q.model !== undefined) (where.push('model = ?'), params.push(q.model))
-  if (q.kind !== undefined) (where.push('kind = ?'), params.push(q.kind))
+  for (const column of ['op', 'model', 'kind'] as const) {
+    if (q[column] === undefined) continue
+    where.push(`${column} = ?`)
+    params.push(q[column])
+  }
   const sql = `SELECT minute, op, model, count, errors, latency_ms, histogram, input_tokens, output_tokens, cost_usd FROM span_metrics
     WHERE width = ? AND minute >= ? AND minute < ?${where.map((w) => ` AND ${w}`).join('')}`
   const stmt = db.prepare<unknown[], Row>(sql)
