@@ -178,3 +178,19 @@ export const AlertSchema = z.object({
 
 /** A saved alert with its current state. */
 export type Alert = z.infer<typeof AlertSchema>
+
+/** How each alert metric is named in words. */
+export const ALERT_METRIC_LABELS: Record<z.infer<typeof AlertMetricSchema>, string> = {
+  errorRate: 'error rate', p50Ms: 'p50 latency', p95Ms: 'p95 latency', p99Ms: 'p99 latency', volume: 'volume',
+  costPerHour: 'cost per hour', scoreMean: 'mean score', scorePassRate: 'pass rate',
+}
+
+/** A metric value as people read it: 12.5%, 830 ms, $1.20/h, 42 spans. */
+export function formatAlertValue(metric: z.infer<typeof AlertMetricSchema>, value: number | null): string {
+  if (value === null) return 'no data'
+  if (metric === 'errorRate' || metric === 'scorePassRate') return `${(value * 100).toFixed(1)}%`
+  if (metric.endsWith('Ms')) return `${Math.round(value)} ms`
+  if (metric === 'costPerHour') return `$${value.toFixed(2)}/h`
+  if (metric === 'volume') return `${value} spans`
+  return value.toFixed(2)
+}
