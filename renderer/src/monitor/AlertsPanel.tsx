@@ -192,13 +192,15 @@ export function AlertsPanel() {
                 </td>
                 <td>{[a.op && `op ${a.op}`, a.model !== null && `model ${a.model || 'none'}`, a.scoreName].filter(Boolean).join(', ') || 'all spans'}</td>
                 <td>{formatAlertValue(a.metric, a.value)}</td>
-                <td className="alert-actions">
+                <td>
+                  <div className="alert-actions">
                   <button type="button" className="btn btn-small" onClick={() => setDraft(draftOf(a))}>
                     Edit
                   </button>
                   <button type="button" className="btn btn-small" aria-label={`Delete alert ${a.name}`} onClick={() => void deleteAlert(client, a.id).catch((e) => setError(errorMessage(e)))}>
                     Delete
                   </button>
+                  </div>
                 </td>
               </tr>
             ))}
