@@ -6,7 +6,7 @@ import { MonitorQuerySchema, MonitorResultSchema, autoBucketMs } from '../../com
 import type { SpanInput } from '../../common/schemas/span'
 import { addFeedback } from '../traces/feedback'
 import { openTraceDb, type TraceDb } from '../traces/db'
-import { listMonitorOps, queryMetrics } from './query'
+import { listMonitorOps, queryMetrics, windowsToRead } from './query'
 
 let dir: string
 let db: TraceDb
@@ -84,6 +84,24 @@ describe('monitor.query', () => {
     expect(long.total.count).toBe(exact)
     expect(long.groups[0]!.series.count.reduce((a, b) => a + b, 0)).toBe(exact)
     expect(query({ fromMs: from, toMs: to, bucketMs: 15 * 60_000 }).total.count).toBe(exact)
+    expect(query({ fromMs: from, toMs: to, bucketMs: 6 * HOUR }).total.count).toBe(exact)
+    const daily = query({ fromMs: from, toMs: to, bucketMs: 24 * HOUR })
+    expect(daily.groups[0]!.series.count.reduce((a, b) => a + b, 0)).toBe(exact)
+  })
+
+  it('reads the widest windows that fit a bucket, narrower ones at the edges, each minute once', () => {
+    // 00:25 → 3 days 00:35 later, in 6-hour buckets: 6 h windows in the middle, hours, 15 min and minutes at the edges.
+    const from = 25
+    const to = 2 * 1440 + 35 + 1440
+    const windows = windowsToRead(from, to, 360)
+    expect(windows.map((w) => w.width).sort((a, b) => a - b)).toEqual([1, 1, 15, 15, 60, 360])
+    // Daily buckets read days too.
+    expect(windowsToRead(from, to, 1440).map((w) => w.width)).toContain(1440)
+    const covered = windows.flatMap((w) => Array.from({ length: (w.to - w.from) }, (_, i) => w.from + i)).sort((a, b) => a - b)
+    expect(covered).toEqual(Array.from({ length: to - from }, (_, i) => from + i))
+    for (const w of windows) expect(w.from % w.width + w.to % w.width).toBe(0)
+    // 5-minute buckets read minutes only (5 is no stored width's multiple but 1's).
+    expect(windowsToRead(0, 600, 5)).toEqual([{ width: 1, from: 0, to: 600 }])
   })
 
   it('says nothing is stored with no groups', () => {

@@ -3,13 +3,13 @@
  * per bucket and per group (op, model, or everything; the top N apart, the
  * rest as "other") count, errors, latency percentiles from the merged
  * histograms, tokens and cost; and the online scorers' results per bucket.
- * Buckets of an hour or more read hourly rows, with minute rows at the ragged
- * edges of the range.
+ * Each bucket reads the widest rollup windows that fit in it (a day, 6 hours,
+ * an hour, 15 minutes), with narrower ones at the ragged edges of the range.
  */
 import type Database from 'better-sqlite3'
 import type { z } from 'zod'
 import { autoBucketMs, type MetricGroupSchema, type MetricTotalsSchema, type MonitorOpsSchema, type MonitorQuerySchema, type MonitorResultSchema, type ScoreSeriesSchema } from '../../common/schemas/monitor'
-import { addHistogram, HISTOGRAM_BUCKETS, histogramQuantile } from '../traces/metrics'
+import { addHistogram, HISTOGRAM_BUCKETS, histogramQuantile, METRIC_WIDTHS } from '../traces/metrics'
 
 type Query = z.output<typeof MonitorQuerySchema>
 type Result = z.output<typeof MonitorResultSchema>
@@ -64,8 +64,31 @@ class Acc {
 
 const MINUTE = 60_000
 
-/** Rollup rows for spans started in [fromMs, toMs) with the filters, hourly rows where whole hours allow. */
-function readRows(db: Database.Database, q: Pick<Query, 'fromMs' | 'toMs' | 'op' | 'model' | 'kind'>, hourly: boolean): Row[] {
+/**
+ * The windows to read for [fromMin, toMin): the widest stored width that
+ * divides the bucket covers the aligned middle, narrower ones the ragged
+ * edges, minutes what is left — each span counted once.
+ */
+export function windowsToRead(fromMin: number, toMin: number, bucketMin: number): Array<{ width: number; from: number; to: number }> {
+  const widths = [...METRIC_WIDTHS].filter((w) => w <= bucketMin && bucketMin % w === 0).sort((a, b) => b - a)
+  const out: Array<{ width: number; from: number; to: number }> = []
+  const cover = (lo: number, hi: number, i: number): void => {
+    if (lo >= hi) return
+    const w = widths[i]!
+    if (w === 1) return void out.push({ width: 1, from: lo, to: hi })
+    const a = Math.ceil(lo / w) * w
+    const b = Math.floor(hi / w) * w
+    if (a >= b) return cover(lo, hi, i + 1)
+    out.push({ width: w, from: a, to: b })
+    cover(lo, a, i + 1)
+    cover(b, hi, i + 1)
+  }
+  cover(fromMin, toMin, 0)
+  return out
+}
+
+/** Rollup rows for spans started in [fromMs, toMs) with the filters, from the widest windows the bucket size allows. */
+function readRows(db: Database.Database, q: Pick<Query, 'fromMs' | 'toMs' | 'op' | 'model' | 'kind'>, bucketMs: number): Row[] {
   const where: string[] = []
   const params: unknown[] = []
   for (const column of ['op', 'model', 'kind'] as const) {
@@ -73,15 +96,13 @@ function readRows(db: Database.Database, q: Pick<Query, 'fromMs' | 'toMs' | 'op'
     where.push(`${column} = ?`)
     params.push(q[column])
   }
-  const sql = `SELECT minute, op, model, count, errors, latency_ms, histogram, input_tokens, output_tokens, cost_usd FROM span_metrics
-    WHERE width = ? AND minute >= ? AND minute < ?${where.map((w) => ` AND ${w}`).join('')}`
-  const stmt = db.prepare<unknown[], Row>(sql)
-  const fromMin = Math.floor(q.fromMs / MINUTE)
-  const toMin = Math.ceil(q.toMs / MINUTE)
-  const firstHour = Math.ceil(fromMin / 60) * 60
-  const lastHour = Math.floor(toMin / 60) * 60
-  if (!hourly || firstHour >= lastHour) return stmt.all(1, fromMin, toMin, ...params)
-  return [...stmt.all(1, fromMin, firstHour, ...params), ...stmt.all(60, firstHour, lastHour, ...params), ...stmt.all(1, lastHour, toMin, ...params)]
+  const stmt = db.prepare<unknown[], Row>(`SELECT minute, op, model, count, errors, latency_ms, histogram, input_tokens, output_tokens, cost_usd FROM span_metrics
+    WHERE width = ? AND minute >= ? AND minute < ?${where.map((w) => ` AND ${w}`).join('')}`)
+  const rows: Row[] = []
+  for (const w of windowsToRead(Math.floor(q.fromMs / MINUTE), Math.ceil(q.toMs / MINUTE), Math.max(1, Math.round(bucketMs / MINUTE)))) {
+    for (const row of stmt.iterate(w.width, w.from, w.to, ...params)) rows.push(row)
+  }
+  return rows
 }
 
 /** Dashboard series for a validated `monitor.query` request. */
@@ -90,7 +111,7 @@ export function queryMetrics(db: Database.Database, q: Query): Result {
   const firstBucket = Math.floor(q.fromMs / bucketMs) * bucketMs
   const buckets = Math.max(1, Math.ceil((q.toMs - firstBucket) / bucketMs))
   const timestamps = Array.from({ length: buckets }, (_, i) => firstBucket + i * bucketMs)
-  const rows = readRows(db, q, bucketMs >= 60 * MINUTE)
+  const rows = readRows(db, q, bucketMs)
 
   // Top groups by volume; the rest become "other".
   const keyOf = q.groupBy === 'op' ? (r: Row) => r.op : q.groupBy === 'model' ? (r: Row) => r.model : () => ''
@@ -172,8 +193,8 @@ export function queryScores(db: Database.Database, fromMs: number, toMs: number,
 /** Ops, models and kinds seen (optionally since `fromMs`), busiest first, and the online score names, for pickers. */
 export function listMonitorOps(db: Database.Database, fromMs = 0): z.output<typeof MonitorOpsSchema> {
   const rows = db
-    .prepare<[number], { op: string; kind: string; model: string; n: number }>('SELECT op, kind, model, SUM(count) AS n FROM span_metrics WHERE width = 60 AND minute >= ? GROUP BY op, kind, model')
-    .all(Math.floor(fromMs / MINUTE / 60) * 60)
+    .prepare<[number], { op: string; kind: string; model: string; n: number }>('SELECT op, kind, model, SUM(count) AS n FROM span_metrics WHERE width = 1440 AND minute >= ? GROUP BY op, kind, model')
+    .all(Math.floor(fromMs / MINUTE / 1440) * 1440)
   const sum = (key: 'op' | 'model') => {
     const m = new Map<string, number>()
     for (const r of rows) m.set(r[key], (m.get(r[key]) ?? 0) + r.n)

@@ -11,8 +11,13 @@ import type Database from 'better-sqlite3'
 import type { Span } from '../../common/schemas/span'
 import type { SpanRow } from './tree'
 
-/** Window widths kept, in minutes: minutes for short ranges, hours for long ones. */
-export const METRIC_WIDTHS = [1, 60] as const
+/**
+ * Window widths kept, in minutes: a pyramid, so a chart of any range reads a
+ * few thousand rows at most (30 days in 6-hour buckets: 120 windows per key,
+ * not 43,200 minutes). Each divides the next, and every bucket size a
+ * dashboard draws is a multiple of the widths it reads.
+ */
+export const METRIC_WIDTHS = [1, 15, 60, 360, 1440] as const
 
 /**
  * Latency histogram: bucket 0 holds latencies up to {@link HISTOGRAM_MIN_MS};
@@ -190,27 +195,29 @@ export class MetricRollups {
     if (next) this.fold(next.startMs, next.latencyMs, next.op, next.kind, next.model, next.error, next.inputTokens, next.outputTokens, next.costUsd, 1)
   }
 
-  /** Writes every touched row (minutes, then the hours summed from them); call inside the span transaction. */
+  /** Writes every touched row (minutes, then the wider windows summed from them); call inside the span transaction. */
   flush(): void {
-    const hours = new Map<number, Map<string, Pending>>()
-    for (const [minute, byKey] of this.minutes) {
-      const hour = minute - (minute % 60)
-      let hourKeys = hours.get(hour)
-      if (!hourKeys) hours.set(hour, (hourKeys = new Map()))
-      for (const [key, p] of byKey) {
-        let h = hourKeys.get(key)
-        if (!h) hourKeys.set(key, (h = emptyPending(p.op, p.kind, p.model)))
-        h.count += p.count
-        h.errors += p.errors
-        h.latencyMs += p.latencyMs
-        for (const [bucket, n] of p.histogram) h.histogram.set(bucket, (h.histogram.get(bucket) ?? 0) + n)
-        h.inputTokens += p.inputTokens
-        h.outputTokens += p.outputTokens
-        h.costUsd += p.costUsd
-        this.write(1, minute, p)
+    for (const width of METRIC_WIDTHS.slice(1)) {
+      const wide = new Map<number, Map<string, Pending>>()
+      for (const [minute, byKey] of this.minutes) {
+        const start = minute - (minute % width)
+        let keys = wide.get(start)
+        if (!keys) wide.set(start, (keys = new Map()))
+        for (const [key, p] of byKey) {
+          let h = keys.get(key)
+          if (!h) keys.set(key, (h = emptyPending(p.op, p.kind, p.model)))
+          h.count += p.count
+          h.errors += p.errors
+          h.latencyMs += p.latencyMs
+          for (const [bucket, n] of p.histogram) h.histogram.set(bucket, (h.histogram.get(bucket) ?? 0) + n)
+          h.inputTokens += p.inputTokens
+          h.outputTokens += p.outputTokens
+          h.costUsd += p.costUsd
+        }
       }
+      for (const [start, byKey] of wide) for (const p of byKey.values()) this.write(width, start, p)
     }
-    for (const [hour, byKey] of hours) for (const p of byKey.values()) this.write(60, hour, p)
+    for (const [minute, byKey] of this.minutes) for (const p of byKey.values()) this.write(1, minute, p)
     this.minutes.clear()
   }
 

@@ -114,8 +114,8 @@ export const MIGRATIONS: string[] = [
   // so they can be shown where this project's store lacks them.
   `ALTER TABLE eval_runs ADD COLUMN imported_ms REAL;
    CREATE TABLE eval_objects (ref TEXT PRIMARY KEY, content TEXT NOT NULL);`,
-  // Monitoring (issue 10). span_metrics: per window (width 1 = a minute, 60 =
-  // an hour, `minute` its start in minutes since the epoch) and per (op, kind,
+  // Monitoring (issue 10). span_metrics: per window (`width` minutes: 1, 15,
+  // 60, 360, 1440; `minute` its start in minutes since the epoch) and per (op, kind,
   // model; '' = no model), the finished spans that started in it — kept at
   // ingest (metrics.ts) and filled here from the spans already stored, with
   // the same code through two SQL functions openTraceFile registers. The
@@ -132,7 +132,7 @@ export const MIGRATIONS: string[] = [
        weft_span_model(s.usage, CASE WHEN s.usage = '{}' THEN s.attributes END),
        COUNT(*), SUM(s.status = 'error'), TOTAL(max(s.end_ms - s.start_ms, 0)), weft_latency_histogram(max(s.end_ms - s.start_ms, 0)),
        SUM(s.input_tokens), SUM(s.output_tokens), TOTAL(s.cost_usd)
-     FROM spans s, (SELECT 1 AS width UNION ALL SELECT 60) w
+     FROM spans s, (SELECT 1 AS width UNION ALL SELECT 15 UNION ALL SELECT 60 UNION ALL SELECT 360 UNION ALL SELECT 1440) w
      WHERE s.end_ms IS NOT NULL
      GROUP BY 1, 2, 3, 4, 5;
    CREATE INDEX feedback_online ON feedback (coalesce(json_extract(payload, '$.spanStartMs'), created_ms)) WHERE source = 'online';

@@ -23,7 +23,8 @@ export default function MonitorCharts({ result }: MonitorChartsProps) {
   const charts = useMemo(() => dashboardCharts(result), [result])
   const x = useMemo(() => result.timestamps.map((t) => t / 1000), [result])
   return (
-    <div className="monitor-charts" data-testid="monitor-charts">
+    // data-shown names the result drawn: the benchmark waits for it to change.
+    <div className="monitor-charts" data-testid="monitor-charts" data-shown={`${result.fromMs}-${result.toMs}-${result.groupBy}`}>
       {charts.map((chart) => (
         <Chart key={`${chart.id}-${theme}`} chart={chart} x={x} theme={theme} result={result} />
       ))}
