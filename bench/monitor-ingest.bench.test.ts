@@ -30,7 +30,7 @@ function hash(n: number, salt: number): string {
   return ((h ^ (h >>> 15)) >>> 0).toString(16).padStart(8, '0')
 }
 
-/** 3-span traces as the SDK sends them, spread over ~6 hours, LLM children carrying a model. */
+/** 3-span traces as the SDK sends them (a trace every 10 ms, as bench/traces.bench.test.ts), LLM children carrying one of 4 models. */
 function makeSpan(i: number, salt: number): SpanInput {
   const trace = Math.floor(i / 3)
   const level = i % 3
@@ -39,7 +39,7 @@ function makeSpan(i: number, salt: number): SpanInput {
   return {
     id: id(i + 1), traceId: hash(trace, 3 + salt) + hash(trace, 4 + salt) + hash(trace, 5) + hash(trace, 6),
     parentId: level === 0 ? null : id(i), name: OPS[(trace + level) % OPS.length]!, kind: llm ? 'llm' : level === 0 ? 'chain' : 'tool',
-    startMs: T0 + trace * 300 + level, endMs: T0 + trace * 300 + level + (trace % 997) + 1,
+    startMs: T0 + trace * 10 + level, endMs: T0 + trace * 10 + level + (trace % 997) + 1,
     status: trace % 40 === 0 && level === 2 ? 'error' : 'ok', error: trace % 40 === 0 && level === 2 ? { message: 'tool failed' } : null,
     inputs: { question: `ticket ${trace}`, n: i }, output: llm ? `answer for ${trace}` : { ok: true },
     attributes: { 'user.id': `u${trace % 100}` },

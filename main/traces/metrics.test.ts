@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SpanInput } from '../../common/schemas/span'
 import { migrateDatabase, openDatabase } from '../sqlite'
 import { openTraceDb, type TraceDb } from './db'
-import { addHistogram, bucketLatency, HISTOGRAM_BUCKETS, histogramQuantile, latencyBucket, spanModel, type MetricRow } from './metrics'
+import { addHistogram, bucketLatency, encodeHistogram, HISTOGRAM_BUCKETS, histogramQuantile, latencyBucket, mergeHistograms, spanModel, type MetricRow } from './metrics'
 import { MIGRATIONS } from './schema'
 
 let dir: string
@@ -106,6 +106,13 @@ describe('latency histogram', () => {
       expect(bucketLatency(b) / ms).toBeGreaterThan(0.97)
       expect(bucketLatency(b) / ms).toBeLessThan(1.03)
     }
+  })
+
+  it('merges two stored histograms bucket by bucket, dropping buckets that reach zero', () => {
+    const merged = mergeHistograms(encodeHistogram(new Map([[1, 2], [5, 1], [9, 3]])), encodeHistogram(new Map([[0, 4], [5, -1], [9, 2], [12, 1]])))
+    const back = new Map<number, number>()
+    addHistogram(back, merged)
+    expect([...back.entries()]).toEqual([[0, 4], [1, 2], [9, 5], [12, 1]])
   })
 
   it('merges the stored histograms of a row as spans arrive in separate batches', () => {

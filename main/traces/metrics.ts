@@ -42,13 +42,13 @@ export function bucketLatency(bucket: number): number {
   return HISTOGRAM_MIN_MS * Math.pow(GROWTH, bucket - 0.5)
 }
 
-/** Sparse histogram → BLOB: (bucket, count) pairs of little-endian uint32, buckets ascending. */
+/** Sparse histogram → BLOB: (bucket, count) pairs of little-endian int32 (a batch's change may take spans back), buckets ascending; empty buckets left out. */
 export function encodeHistogram(counts: ReadonlyMap<number, number>): Buffer {
-  const keys = [...counts.keys()].filter((k) => counts.get(k)! > 0).sort((a, b) => a - b)
+  const keys = [...counts.keys()].filter((k) => counts.get(k)! !== 0).sort((a, b) => a - b)
   const buf = Buffer.allocUnsafe(keys.length * 8)
   keys.forEach((k, i) => {
     buf.writeUInt32LE(k, i * 8)
-    buf.writeUInt32LE(counts.get(k)!, i * 8 + 4)
+    buf.writeInt32LE(counts.get(k)!, i * 8 + 4)
   })
   return buf
 }
@@ -58,7 +58,7 @@ export function addHistogram(into: Float64Array | Map<number, number>, blob: Uin
   const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength)
   for (let o = 0; o + 8 <= blob.byteLength; o += 8) {
     const bucket = view.getUint32(o, true)
-    const n = view.getUint32(o + 4, true) * sign
+    const n = view.getInt32(o + 4, true) * sign
     if (into instanceof Map) into.set(bucket, (into.get(bucket) ?? 0) + n)
     else into[bucket]! += n
   }
@@ -171,16 +171,18 @@ const emptyPending = (op: string, kind: string, model: string): Pending =>
 export class MetricRollups {
   /** minute → (op, kind, model) key → change. */
   private readonly minutes = new Map<number, Map<string, Pending>>()
-  private readonly getRow
-  private readonly putRow
-  private readonly removeRow
+  private readonly upsertRow
+  private readonly removeEmpty
 
   constructor(db: Database.Database) {
     const key = 'width = ? AND minute = ? AND op = ? AND kind = ? AND model = ?'
-    this.getRow = db.prepare<[number, number, string, string, string], MetricRow>(`SELECT * FROM span_metrics WHERE ${key}`)
-    this.putRow = db.prepare(`INSERT OR REPLACE INTO span_metrics (width, minute, op, kind, model, count, errors, latency_ms, histogram, input_tokens, output_tokens, cost_usd)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    this.removeRow = db.prepare(`DELETE FROM span_metrics WHERE ${key}`)
+    // One statement per touched row: the stored row absorbs the change, its histogram merged by weft_histogram_add.
+    this.upsertRow = db.prepare(`INSERT INTO span_metrics (width, minute, op, kind, model, count, errors, latency_ms, histogram, input_tokens, output_tokens, cost_usd)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (width, minute, op, kind, model) DO UPDATE SET count = count + excluded.count, errors = errors + excluded.errors,
+        latency_ms = latency_ms + excluded.latency_ms, histogram = weft_histogram_add(histogram, excluded.histogram),
+        input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens, cost_usd = cost_usd + excluded.cost_usd`)
+    this.removeEmpty = db.prepare(`DELETE FROM span_metrics WHERE ${key} AND count <= 0`)
   }
 
   /** Adds a newly stored span (the common case, kept free of allocations beyond the batch's rows); ignored while it runs. */
@@ -227,19 +229,10 @@ export class MetricRollups {
   }
 
   private write(width: number, minute: number, p: Pending): void {
-    const stored = this.getRow.get(width, minute, p.op, p.kind, p.model)
-    const count = p.count + (stored?.count ?? 0)
-    if (count <= 0) {
-      if (stored) this.removeRow.run(width, minute, p.op, p.kind, p.model)
-      return
-    }
-    const histogram = new Map(p.histogram)
-    if (stored) addHistogram(histogram, stored.histogram)
-    this.putRow.run(
-      width, minute, p.op, p.kind, p.model, count, p.errors + (stored?.errors ?? 0), p.latencyMs + (stored?.latency_ms ?? 0),
-      encodeHistogram(histogram), p.inputTokens + (stored?.input_tokens ?? 0), p.outputTokens + (stored?.output_tokens ?? 0),
-      p.costUsd + (stored?.cost_usd ?? 0),
-    )
+    if (p.count === 0 && p.errors === 0 && p.latencyMs === 0 && p.inputTokens === 0 && p.outputTokens === 0 && p.costUsd === 0 && [...p.histogram.values()].every((n) => n === 0)) return
+    this.upsertRow.run(width, minute, p.op, p.kind, p.model, p.count, p.errors, p.latencyMs, encodeHistogram(p.histogram), p.inputTokens, p.outputTokens, p.costUsd)
+    // Spans taken back (a change moved them to another row) may leave this one empty.
+    if (p.count < 0) this.removeEmpty.run(width, minute, p.op, p.kind, p.model)
   }
 
   private fold(startMs: number, latency: number, op: string, kind: string, model: string, error: boolean, inputTokens: number, outputTokens: number, costUsd: number, sign: number): void {
@@ -261,12 +254,46 @@ export class MetricRollups {
   }
 }
 
+/** Two stored histograms added (empty buckets dropped): a merge of two sorted pair lists, no maps (it runs for every row a batch touches). */
+export function mergeHistograms(a: Uint8Array, b: Uint8Array): Buffer {
+  const va = new DataView(a.buffer, a.byteOffset, a.byteLength)
+  const vb = new DataView(b.buffer, b.byteOffset, b.byteLength)
+  const out = Buffer.allocUnsafe(a.byteLength + b.byteLength)
+  let i = 0
+  let j = 0
+  let o = 0
+  const put = (bucket: number, n: number) => {
+    if (n === 0) return
+    out.writeUInt32LE(bucket, o)
+    out.writeInt32LE(n, o + 4)
+    o += 8
+  }
+  while (i < a.byteLength || j < b.byteLength) {
+    const ka = i < a.byteLength ? va.getUint32(i, true) : Infinity
+    const kb = j < b.byteLength ? vb.getUint32(j, true) : Infinity
+    if (ka === kb) {
+      put(ka, va.getInt32(i + 4, true) + vb.getInt32(j + 4, true))
+      i += 8
+      j += 8
+    } else if (ka < kb) {
+      put(ka, va.getInt32(i + 4, true))
+      i += 8
+    } else {
+      put(kb, vb.getInt32(j + 4, true))
+      j += 8
+    }
+  }
+  return out.subarray(0, o)
+}
+
 /**
  * SQL functions the metrics migration uses to fill `span_metrics` from spans
  * already stored, with the very code ingest uses: `weft_span_model(usage,
- * attributes)` and the aggregate `weft_latency_histogram(latency_ms)`.
+ * attributes)` and the aggregate `weft_latency_histogram(latency_ms)`; and
+ * `weft_histogram_add(a, b)`, with which ingest merges a batch into a row.
  */
 export function registerMetricFunctions(db: Database.Database): void {
+  db.function('weft_histogram_add', { deterministic: true }, (a: unknown, b: unknown) => mergeHistograms(a as Uint8Array, b as Uint8Array))
   db.function('weft_span_model', { deterministic: true }, (usage: unknown, attributes: unknown) => {
     const model = spanModel(JSON.parse(String(usage)) as Span['usage'], null)
     return model || (typeof attributes === 'string' ? spanModel({}, JSON.parse(attributes) as Record<string, unknown>) : '')
