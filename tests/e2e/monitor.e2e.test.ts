@@ -109,9 +109,13 @@ describe('monitoring dashboards and alerts in web mode', () => {
     await saveScreenshot(page, 'monitor-dashboard-dark')
     await page.emulateMedia({ colorScheme: 'light' })
 
-    // Grouped by model, then narrowed to one op by its row.
+    // Grouped by model, then narrowed to one model by its row.
     await page.getByRole('combobox', { name: 'Group by' }).selectOption('model')
     await expect.poll(() => rows.allTextContents()).toEqual([expect.stringMatching(/^no model50/), expect.stringMatching(/^gpt-x50/)])
+    await page.getByTestId('monitor-table').scrollIntoViewIfNeeded()
+    await saveScreenshot(page, 'monitor-table-by-model')
+    await page.getByTestId('monitor-table').getByRole('button', { name: 'gpt-x' }).click()
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringMatching(/^chat50/)])
   })
 
   test('an alert the spans cross raises the banner, which links to the dashboard', async () => {
