@@ -9,7 +9,7 @@
 import type Database from 'better-sqlite3'
 import type { z } from 'zod'
 import { autoBucketMs, type MetricGroupSchema, type MetricTotalsSchema, type MonitorOpsSchema, type MonitorQuerySchema, type MonitorResultSchema, type ScoreSeriesSchema } from '../../common/schemas/monitor'
-import { addHistogram, HISTOGRAM_BUCKETS, histogramQuantile, METRIC_WIDTHS } from '../traces/metrics'
+import { addHistogram, METRIC_WIDTHS, sparseQuantile } from '../traces/metrics'
 
 type Query = z.output<typeof MonitorQuerySchema>
 type Result = z.output<typeof MonitorResultSchema>
@@ -37,7 +37,8 @@ class Acc {
   inputTokens = 0
   outputTokens = 0
   costUsd = 0
-  hist: Float64Array | null = null
+  /** Sparse (bucket → count): a dashboard has up to 2,000 buckets × 21 groups of these, each with a few dozen buckets used. */
+  readonly hist = new Map<number, number>()
 
   add(r: Row): void {
     this.count += r.count
@@ -46,11 +47,11 @@ class Acc {
     this.inputTokens += r.input_tokens
     this.outputTokens += r.output_tokens
     this.costUsd += r.cost_usd
-    addHistogram((this.hist ??= new Float64Array(HISTOGRAM_BUCKETS)), r.histogram)
+    addHistogram(this.hist, r.histogram)
   }
 
   quantile(q: number): number | null {
-    return this.hist ? histogramQuantile(this.hist, this.count, q) : null
+    return sparseQuantile(this.hist, this.count, q)
   }
 
   totals(): Totals {

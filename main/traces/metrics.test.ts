@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SpanInput } from '../../common/schemas/span'
 import { migrateDatabase, openDatabase } from '../sqlite'
 import { openTraceDb, type TraceDb } from './db'
-import { addHistogram, bucketLatency, encodeHistogram, HISTOGRAM_BUCKETS, histogramQuantile, latencyBucket, mergeHistograms, spanModel, type MetricRow } from './metrics'
+import { addHistogram, bucketLatency, encodeHistogram, HISTOGRAM_BUCKETS, histogramQuantile, latencyBucket, mergeHistograms, sparseQuantile, spanModel, type MetricRow } from './metrics'
 import { MIGRATIONS } from './schema'
 
 let dir: string
@@ -94,6 +94,10 @@ describe('latency histogram', () => {
       const exact = sorted[Math.ceil(q * sorted.length) - 1]!
       const estimate = histogramQuantile(hist, latencies.length, q)!
       expect(Math.abs(estimate - exact) / exact).toBeLessThan(0.02)
+      // The dashboard's sparse form says the same.
+      const sparse = new Map<number, number>()
+      hist.forEach((n, b) => n && sparse.set(b, n))
+      expect(sparseQuantile(sparse, latencies.length, q)).toBe(estimate)
     }
   })
 

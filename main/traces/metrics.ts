@@ -64,6 +64,19 @@ export function addHistogram(into: Float64Array | Map<number, number>, blob: Uin
   }
 }
 
+/** The latency at quantile q (0..1) of a sparse histogram (bucket → count) holding `total` spans, or null when empty. */
+export function sparseQuantile(hist: ReadonlyMap<number, number>, total: number, q: number): number | null {
+  if (total <= 0) return null
+  const rank = Math.max(1, Math.ceil(q * total))
+  let seen = 0
+  const buckets = [...hist.keys()].sort((a, b) => a - b)
+  for (const bucket of buckets) {
+    seen += hist.get(bucket)!
+    if (seen >= rank) return bucketLatency(bucket)
+  }
+  return buckets.length ? bucketLatency(buckets[buckets.length - 1]!) : null
+}
+
 /** The latency at quantile q (0..1) of a dense histogram holding `total` spans, or null when empty. */
 export function histogramQuantile(hist: Float64Array, total: number, q: number): number | null {
   if (total <= 0) return null
