@@ -302,11 +302,17 @@ export function mergeHistograms(a: Uint8Array, b: Uint8Array): Buffer {
 /**
  * SQL functions the metrics migration uses to fill `span_metrics` from spans
  * already stored, with the very code ingest uses: `weft_span_model(usage,
- * attributes)` and the aggregate `weft_latency_histogram(latency_ms)`; and
+ * attributes)` and the aggregates `weft_latency_histogram(latency_ms)` and
+ * `weft_histogram_sum(histogram)`; and
  * `weft_histogram_add(a, b)`, with which ingest merges a batch into a row.
  */
 export function registerMetricFunctions(db: Database.Database): void {
   db.function('weft_histogram_add', { deterministic: true }, (a: unknown, b: unknown) => mergeHistograms(a as Uint8Array, b as Uint8Array))
+  db.aggregate('weft_histogram_sum', {
+    start: () => new Map<number, number>(),
+    step: (counts: Map<number, number>, blob: unknown) => addHistogram(counts, blob as Uint8Array),
+    result: (counts: Map<number, number>) => encodeHistogram(counts),
+  })
   db.function('weft_span_model', { deterministic: true }, (usage: unknown, attributes: unknown) => {
     const model = spanModel(JSON.parse(String(usage)) as Span['usage'], null)
     return model || (typeof attributes === 'string' ? spanModel({}, JSON.parse(attributes) as Record<string, unknown>) : '')
