@@ -1,11 +1,11 @@
 /**
  * Span metrics kept at ingest (issue 10) so a dashboard never scans spans:
- * per minute and per hour, per (op = span name, kind, model), the count,
+ * per window (a minute up to a day), per (op = span name, kind, model), the count,
  * errors, a latency histogram, tokens and cost of the spans that started in
  * that window. A span counts once it has ended; each stored change adds its
  * new facts and takes back its old ones, so re-arrivals, duplicates and
  * running→finished updates never count twice. A batch is aggregated in memory
- * and each touched row is read and written once.
+ * and each touched row is upserted once.
  */
 import type Database from 'better-sqlite3'
 import type { Span } from '../../common/schemas/span'
@@ -179,7 +179,7 @@ const emptyPending = (op: string, kind: string, model: string): Pending =>
 /**
  * Accumulates span changes for one write transaction, then updates each
  * touched row once. Only minutes are gathered per span (the hot path); the
- * hours are summed from them at flush.
+ * wider windows are summed from them at flush.
  */
 export class MetricRollups {
   /** minute → (op, kind, model) key → change. */
