@@ -11,8 +11,9 @@
  *   → the new charts painted; (3) a fresh page load on `#/monitor` → charts
  *   painted (this one includes booting the whole app). Target ≤ 300 ms;
  * - ingest through the trace database with the metric rollups, in spans/s
- *   (bench/monitor-ingest.bench.test.ts), beside the figure measured on the
- *   same machine before the rollups existed.
+ *   (bench/monitor-ingest.bench.test.ts; `npm run bench` runs it with the
+ *   other vitest benchmarks and passes --no-ingest here), beside the figures
+ *   measured on the same machine before the rollups existed.
  *
  * The spans: 4-span traces (an agent or chain root among 30 ops, an LLM call
  * on one of 4 models among 6 LLM ops, a tool call among 10, a retrieval among
@@ -40,8 +41,6 @@ const SPANS = Number(args.get('spans') ?? 1_000_000)
 const RUNS = Number(args.get('runs') ?? 5)
 const BATCH = 5000
 const TARGET_MS = 300
-/** Ingest through the trace database before the metric rollups: bench/monitor-ingest.bench.test.ts with main/traces/db.ts of commit 5fe987f, on this machine (runs 81,381 / 92,846 / 82,975 spans/s; with the rollups in the same minute 71,493 / 76,563 / 74,324). */
-const INGEST_BEFORE = 82_975
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const RESULTS_FILE = path.join(root, 'bench', 'results', 'figures.json')
 const CACHE_DIR = path.join(root, 'bench', '.cache')
@@ -315,18 +314,19 @@ try {
   report(`Monitor dashboard (${SPANS.toLocaleString('en')} spans): page load on #/monitor → charts drawn`, median(loads), 'ms', undefined,
     `from navigation start, booting the whole app (no target: the app's own first-interactive budget is 1,500 ms); runs ${loads.map((t) => t.toFixed(0)).join(', ')}`)
 
-  // Ingest with the rollups, in-process through the trace database.
+  // Ingest with the rollups, in-process through the trace database (its figures print the ones before the rollups).
   if (!args.has('no-ingest')) {
-    const out = await new Promise((resolve) => {
+    await new Promise((resolve) => {
       const child = spawn(path.join(root, 'node_modules', '.bin', 'vitest'), ['run', '--project', 'bench', 'bench/monitor-ingest.bench.test.ts', '--reporter=dot', '--silent=false'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
-      let text = ''
-      child.stdout.on('data', (c) => (text += c))
-      child.on('exit', () => resolve(text))
+      let pending = ''
+      child.stdout.on('data', (chunk) => {
+        pending += chunk
+        const lines = pending.split('\n')
+        pending = lines.pop()
+        for (const line of lines) if (/^(monitor:|\s+batches of)/.test(line)) console.log(line)
+      })
+      child.on('exit', resolve)
     })
-    const runs = /runs: ([^\n]*)/.exec(out)?.[1] ?? '?'
-    const value = Number(/trace and minute rollups\): (\d+)/.exec(out)?.[1] ?? NaN)
-    report('monitor: trace database insert with metric rollups (200,000 spans)', value, 'spans/s', undefined,
-      `runs ${runs}; before the rollups ${INGEST_BEFORE.toLocaleString('en')} spans/s (${(value / INGEST_BEFORE).toFixed(2)}×)`, true)
   }
 
   let previous = {}
