@@ -119,6 +119,22 @@ describe('latency histogram', () => {
     expect([...back.entries()]).toEqual([[0, 4], [1, 2], [9, 5], [12, 1]])
   })
 
+  it('merges like adding bucket by bucket, for random histograms and changes', () => {
+    let seed = 7
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n)
+    for (let round = 0; round < 200; round++) {
+      const stored = new Map<number, number>()
+      const change = new Map<number, number>()
+      for (let i = random(40); i > 0; i--) stored.set(random(HISTOGRAM_BUCKETS), 1 + random(5))
+      for (let i = random(6); i > 0; i--) change.set(random(HISTOGRAM_BUCKETS), random(7) - 3)
+      const expected = new Map(stored)
+      for (const [b, n] of change) expected.set(b, (expected.get(b) ?? 0) + n)
+      const merged = new Map<number, number>()
+      addHistogram(merged, mergeHistograms(encodeHistogram(stored), encodeHistogram(change)))
+      expect([...merged.entries()]).toEqual([...expected.entries()].filter(([, n]) => n !== 0).sort((x, y) => x[0] - y[0]))
+    }
+  })
+
   it('merges the stored histograms of a row as spans arrive in separate batches', () => {
     for (let i = 0; i < 100; i++) db.insertSpans([span({ id: `s${i}`, startMs: T0 + i * 10, endMs: T0 + i * 10 + (i + 1) * 10 })])
     const [row] = rows()

@@ -267,35 +267,42 @@ export class MetricRollups {
   }
 }
 
-/** Two stored histograms added (empty buckets dropped): a merge of two sorted pair lists, no maps (it runs for every row a batch touches). */
-export function mergeHistograms(a: Uint8Array, b: Uint8Array): Buffer {
-  const va = new DataView(a.buffer, a.byteOffset, a.byteLength)
-  const vb = new DataView(b.buffer, b.byteOffset, b.byteLength)
-  const out = Buffer.allocUnsafe(a.byteLength + b.byteLength)
-  let i = 0
-  let j = 0
+/**
+ * A stored histogram plus a change (empty buckets dropped). It runs for every
+ * row a batch touches, where the stored side holds up to a few hundred
+ * buckets and the change a few: each of the change's buckets is found by
+ * binary search and the stored pairs between them are copied in bulk.
+ */
+export function mergeHistograms(stored: Uint8Array, change: Uint8Array): Buffer {
+  const vs = new DataView(stored.buffer, stored.byteOffset, stored.byteLength)
+  const vc = new DataView(change.buffer, change.byteOffset, change.byteLength)
+  const out = Buffer.allocUnsafe(stored.byteLength + change.byteLength)
+  const pairs = stored.byteLength >> 3
   let o = 0
-  const put = (bucket: number, n: number) => {
-    if (n === 0) return
-    out.writeUInt32LE(bucket, o)
-    out.writeInt32LE(n, o + 4)
-    o += 8
-  }
-  while (i < a.byteLength || j < b.byteLength) {
-    const ka = i < a.byteLength ? va.getUint32(i, true) : Infinity
-    const kb = j < b.byteLength ? vb.getUint32(j, true) : Infinity
-    if (ka === kb) {
-      put(ka, va.getInt32(i + 4, true) + vb.getInt32(j + 4, true))
-      i += 8
-      j += 8
-    } else if (ka < kb) {
-      put(ka, va.getInt32(i + 4, true))
-      i += 8
-    } else {
-      put(kb, vb.getInt32(j + 4, true))
-      j += 8
+  let from = 0
+  for (let c = 0; c + 8 <= change.byteLength; c += 8) {
+    const bucket = vc.getUint32(c, true)
+    const n = vc.getInt32(c + 4, true)
+    // The first stored pair at or after `bucket`.
+    let lo = from
+    let hi = pairs
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (vs.getUint32(mid * 8, true) < bucket) lo = mid + 1
+      else hi = mid
+    }
+    out.set(stored.subarray(from * 8, lo * 8), o)
+    o += (lo - from) * 8
+    const sum = n + (lo < pairs && vs.getUint32(lo * 8, true) === bucket ? vs.getInt32(lo * 8 + 4, true) : 0)
+    from = lo < pairs && vs.getUint32(lo * 8, true) === bucket ? lo + 1 : lo
+    if (sum !== 0) {
+      out.writeUInt32LE(bucket, o)
+      out.writeInt32LE(sum, o + 4)
+      o += 8
     }
   }
+  out.set(stored.subarray(from * 8), o)
+  o += (pairs - from) * 8
   return out.subarray(0, o)
 }
 
