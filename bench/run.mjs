@@ -402,4 +402,8 @@ if (!args.has('no-store')) {
   console.log('\nEvaluations section in Chromium (two 5,000-row runs: results table and comparison):')
   const evalsUi = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'evals-ui.mjs')], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
   if (evalsUi !== 0) process.exitCode = 1
+  // Ingest with the metric rollups ran above with the other vitest benchmarks (bench/monitor-ingest.bench.test.ts).
+  console.log('\nMonitor dashboard over 1,000,000 spans (monitor.query, the dashboard in Chromium):')
+  const monitor = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'monitor-dashboard.mjs'), '--no-ingest'], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
+  if (monitor !== 0) process.exitCode = 1
 }

@@ -42,6 +42,7 @@ import {
   WeaveDatasetSchema,
 } from './schemas/trace'
 import { FeedbackAddSchema, FeedbackItemSchema } from './schemas/feedback'
+import { AlertInputSchema, AlertSchema, MonitorOpsSchema, MonitorQuerySchema, MonitorResultSchema } from './schemas/monitor'
 import {
   AnnotationInputSchema,
   AnnotationItemSchema,
@@ -565,6 +566,32 @@ export const operations = {
     request: z.object({ queue: ObjectNameSchema, format: z.enum(['jsonl', 'csv']) }).strict(),
     response: z.object({ content: z.string(), filename: z.string(), count: z.number().int().nonnegative() }),
   }),
+  'monitor.query': operation({
+    summary:
+      'Dashboard series over a time range from the metric rollups: per bucket (auto: 1h → 1 min … 30d → 6 h) and per group (op, model or none; top N, the rest as "other") count, errors, error rate, latency p50/p95/p99, tokens and cost, with totals; and the online scorers\' mean, pass rate and count per bucket.',
+    request: MonitorQuerySchema,
+    response: MonitorResultSchema,
+  }),
+  'monitor.ops': operation({
+    summary: 'Ops, models and span kinds seen (since fromMs), busiest first, and the online score names: for the dashboard\'s pickers.',
+    request: z.object({ fromMs: z.number().nonnegative().optional() }).strict(),
+    response: MonitorOpsSchema,
+  }),
+  'monitor.alerts': operation({
+    summary: 'Alert thresholds of the open project with their current state and last value.',
+    request: Empty,
+    response: z.object({ alerts: z.array(AlertSchema) }),
+  }),
+  'monitor.saveAlert': operation({
+    summary: 'Creates or replaces (same id) an alert threshold; it is checked at once, and then every 30 s and soon after new spans.',
+    request: AlertInputSchema,
+    response: z.object({ alert: AlertSchema }),
+  }),
+  'monitor.deleteAlert': operation({
+    summary: 'Deletes an alert threshold.',
+    request: z.object({ id: z.string().min(1).max(64) }).strict(),
+    response: z.object({ deleted: z.boolean() }),
+  }),
 } as const
 
 /** Names of all operations. */
@@ -614,6 +641,11 @@ export const events = {
   'traces.added': z.object({ dir: z.string(), traceIds: z.array(z.string()), spans: z.number().int().nonnegative() }),
   /** Feedback on a span of the open project was added or removed. */
   'feedback.changed': z.object({ traceId: z.string(), spanId: z.string() }),
+  /**
+   * An alert threshold was crossed (`firing`) or is no longer (`resolved`):
+   * the desktop raises a notification, the window shows a banner.
+   */
+  'monitor.alert': z.object({ dir: z.string(), alert: AlertSchema, state: z.enum(['firing', 'resolved']) }),
   /** A command from outside the renderer, e.g. the native menu. */
   'app.command': z.object({ command: z.string() }),
   /**

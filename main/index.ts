@@ -3,7 +3,7 @@
  * over IPC. With the preload, the only code that imports 'electron'.
  */
 import path from 'node:path'
-import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, screen, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
 import { APP_COMMANDS, formatShortcut } from '../common/commands'
 import type { EventEnvelope } from '../common/contract'
 import { IPC_CHANNELS } from '../common/transport'
@@ -16,6 +16,7 @@ import { isVisibleOn, loadWindowState, saveWindowState } from './desktop/windowS
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './desktop/appProtocol'
 import { isAppUrl } from './desktop/appUrl'
 import { createSafeStorageKeychain } from './desktop/keychain'
+import { notifyAlerts } from './desktop/alertNotifications'
 
 app.setName('Weft')
 registerAppScheme()
@@ -157,6 +158,26 @@ async function start(): Promise<void> {
     },
   })
   workbench.onAny((event, payload) => send({ event, payload } as EventEnvelope))
+  // An alert that starts firing raises a native notification; clicking it opens the Monitor section.
+  notifyAlerts(
+    workbench,
+    (notice, onClick) => {
+      if (!Notification.isSupported()) return
+      const notification = new Notification({ title: notice.title, body: notice.body })
+      notification.on('click', onClick)
+      notification.show()
+    },
+    () => {
+      if (!mainWindow) {
+        mainWindow = createWindow()
+        mainWindow.on('closed', () => (mainWindow = null))
+      }
+      if (mainWindow.isMinimized()) mainWindow.restore()
+      mainWindow.show()
+      mainWindow.focus()
+      send({ event: 'app.command', payload: { command: 'go.monitor' } })
+    },
+  )
 
   ipcMain.handle(IPC_CHANNELS.call, createIpcCallHandler(workbench, senderAllowed))
 

@@ -45,15 +45,18 @@ export function migrateDatabase(db: Database.Database, migrations: readonly stri
  * Opens a database that is a cache or log Weft can rebuild or restart (the
  * version index, traces): WAL, numbered migrations, and a damaged file (disk
  * error, half-copied project) renamed aside with its WAL — kept for recovery,
- * never deleted — so work goes on with a fresh one.
+ * never deleted — so work goes on with a fresh one. `prepare` registers SQL
+ * functions the migrations call.
  */
-export function openMigratedDatabase(file: string, migrations: readonly string[]): Database.Database {
+export function openMigratedDatabase(file: string, migrations: readonly string[], prepare?: (db: Database.Database) => void): Database.Database {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const attempt = () => {
     const db = openDatabase(file)
     try {
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')
+      // SQL functions the migrations (and later queries) call.
+      prepare?.(db)
       migrateDatabase(db, migrations)
       return db
     } catch (error) {

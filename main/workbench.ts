@@ -20,6 +20,7 @@ import { createRunHandlers, type RunHandlerContext } from './runHandlers'
 import { createTraceHandlers } from './traceHandlers'
 import { createEvalHandlers } from './evalHandlers'
 import { createAnnotationHandlers } from './annotationHandlers'
+import { createMonitorService } from './monitorHandlers'
 import { closeProjectCaches } from './providers/cache'
 import { createProviders } from './providers/registry'
 import { evalWorkerFile } from './evals/worker/host'
@@ -232,7 +233,16 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     pending.spans += count
     for (const id of traceIds) if (pending.traceIds.size < TRACE_EVENT_IDS) pending.traceIds.add(id)
     spanTimer ??= setTimeout(flushSpanEvents, TRACE_EVENT_DELAY_MS)
+    if (options.host !== 'cli') monitor.spansArrived(dir)
   }
+  const monitor = createMonitorService({
+    projectDir: () => requireProject().dir,
+    traces: (dir) => traceProjects.project(dir).traces,
+    alert: (event) => emit('monitor.alert', event),
+    now: () => now().getTime(),
+  })
+  // Alerts are checked while a host runs (desktop, web mode); a CLI command ends too soon to need it.
+  if (options.host !== 'cli') monitor.start(() => (project?.status === 'ready' ? project.dir : null))
   const ingestCandidates = async () => [...new Set([...(project?.status === 'ready' ? [project.dir] : []), ...(await recent.list()).map((p) => p.dir)])]
   const traceProjects = new TraceProjects({ read: readForIngest, candidates: ingestCandidates, spansAdded: announceSpans, indexInBackground: options.host !== 'cli' })
   let ingestStatus: { url: string | null; error: string | null } = { url: null, error: 'This host does not run an ingest server' }
@@ -333,6 +343,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       emit: (event) => emit('annotations.changed', event),
       now,
     }),
+    ...monitor.handlers,
     ...createRepoHandlers({
       store: requireStore,
       changed: storeChanged,
@@ -373,6 +384,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     },
     async close() {
       stopWatching()
+      monitor.stop()
       if (spanTimer) clearTimeout(spanTimer)
       flushSpanEvents()
       await maintaining

@@ -10,6 +10,7 @@ import { indexTraceText } from './search'
 import { openTraceFile } from './schema'
 import { buildTree, type SpanNode, type SpanRow } from './tree'
 import { Rollups } from './rollup'
+import { factsOfRow, MetricRollups } from './metrics'
 import { listTraces, toSummary, TRACE_COLUMNS, type TraceQuery, type TraceRow, type TraceSummary } from './query'
 
 export type { TraceQuery, TraceSummary } from './query'
@@ -90,8 +91,10 @@ export function openTraceDb(file: string): TraceDb {
   }
 
   const rollups = new Rollups(db)
+  const metrics = new MetricRollups(db)
   const insert = db.transaction((spans: Span[]) => {
     rollups.begin()
+    metrics.reset()
     for (const span of spans) {
       // Most spans are new: try the insert first and read the stored row only on a re-arrival.
       const fresh = toRow(span, 0)
@@ -99,6 +102,7 @@ export function openTraceDb(file: string): TraceDb {
       if (s.addRow.run(spanValues(fresh.row)).changes === 1) {
         for (const [field, json] of fresh.payloads) s.putPayload.run(seq, span.id, field, json)
         rollups.add(undefined, fresh.row)
+        metrics.addSpan(span, fresh.row.input_tokens, fresh.row.output_tokens)
         continue
       }
       const existing = s.getRow.get(seq, span.id)!
@@ -107,14 +111,22 @@ export function openTraceDb(file: string): TraceDb {
       s.putRow.run(spanValues(row.row))
       for (const [field, json] of row.payloads) s.putPayload.run(seq, span.id, field, json)
       rollups.add(existing, row.row)
+      // Only a change that touches a finished span moves the metrics (most re-arrivals are a start, then its end).
+      if (existing.end_ms !== null || row.row.end_ms !== null) metrics.add(factsOfRow(existing), factsOfRow(row.row))
     }
     rollups.flush()
+    metrics.flush()
   })
 
   const rename = db.transaction((traceId: string, id: string, name: string) => {
     const seq = s.seq.get(traceId)?.seq
-    if (seq === undefined || s.rename.run(name, seq, id).changes === 0) return false
+    const old = seq === undefined ? undefined : s.getRow.get(seq, id)
+    if (seq === undefined || !old || s.rename.run(name, seq, id).changes === 0) return false
     s.renameTrace.run(name, seq, id)
+    // The span's metrics move to its new op.
+    metrics.reset()
+    metrics.add(factsOfRow(old), factsOfRow({ ...old, name }))
+    metrics.flush()
     return true
   })
 
@@ -128,6 +140,7 @@ export function openTraceDb(file: string): TraceDb {
         insert.immediate(spans)
       } catch (error) {
         rollups.reset()
+        metrics.reset()
         throw error
       }
     },

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3'
 import { openMigratedDatabase } from '../sqlite'
+import { registerMetricFunctions } from './metrics'
 
 /**
  * Numbered schema migrations. Each entry moves version i to i+1; a new one goes
@@ -122,11 +123,48 @@ export const MIGRATIONS: string[] = [
      values_json TEXT NOT NULL, expected_json TEXT, note TEXT, updated_ms REAL NOT NULL, stored_ms REAL NOT NULL, complete INTEGER NOT NULL);
    CREATE UNIQUE INDEX annotations_by_item ON annotations (queue, item_id, annotator);
    CREATE INDEX annotations_by_queue ON annotations (queue, stored_ms);`,
+  // Monitoring (issue 10). span_metrics: per window (`width` minutes: 1, 15,
+  // 60, 360, 1440; `minute` its start in minutes since the epoch) and per (op, kind,
+  // model; '' = no model), the finished spans that started in it — kept at
+  // ingest (metrics.ts) and filled here from the spans already stored, with
+  // the same code through SQL functions openTraceFile registers: minutes from
+  // spans, each wider window from the one below (5× less work than from spans). The
+  // latency histogram is a BLOB of (bucket, count) pairs. Online scores are
+  // read by the scored span's start (payload.spanStartMs), hence the index.
+  // monitor_alerts: thresholds on those metrics and their last state.
+  `CREATE TABLE span_metrics (
+     width INTEGER NOT NULL, minute INTEGER NOT NULL, op TEXT NOT NULL, kind TEXT NOT NULL, model TEXT NOT NULL,
+     count INTEGER NOT NULL, errors INTEGER NOT NULL, latency_ms REAL NOT NULL, histogram BLOB NOT NULL,
+     input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+     PRIMARY KEY (width, minute, op, kind, model)) WITHOUT ROWID;
+   INSERT INTO span_metrics
+     SELECT 1, CAST(start_ms / 60000 AS INTEGER), name, kind, weft_span_model(usage, CASE WHEN usage = '{}' THEN attributes END),
+       COUNT(*), SUM(status = 'error'), TOTAL(max(end_ms - start_ms, 0)), weft_latency_histogram(max(end_ms - start_ms, 0)),
+       SUM(input_tokens), SUM(output_tokens), TOTAL(cost_usd)
+     FROM spans WHERE end_ms IS NOT NULL GROUP BY 2, 3, 4, 5;
+   INSERT INTO span_metrics
+     SELECT 15, minute / 15 * 15, op, kind, model, SUM(count), SUM(errors), TOTAL(latency_ms), weft_histogram_sum(histogram), SUM(input_tokens), SUM(output_tokens), TOTAL(cost_usd)
+     FROM span_metrics WHERE width = 1 GROUP BY 2, 3, 4, 5;
+   INSERT INTO span_metrics
+     SELECT 60, minute / 60 * 60, op, kind, model, SUM(count), SUM(errors), TOTAL(latency_ms), weft_histogram_sum(histogram), SUM(input_tokens), SUM(output_tokens), TOTAL(cost_usd)
+     FROM span_metrics WHERE width = 15 GROUP BY 2, 3, 4, 5;
+   INSERT INTO span_metrics
+     SELECT 360, minute / 360 * 360, op, kind, model, SUM(count), SUM(errors), TOTAL(latency_ms), weft_histogram_sum(histogram), SUM(input_tokens), SUM(output_tokens), TOTAL(cost_usd)
+     FROM span_metrics WHERE width = 60 GROUP BY 2, 3, 4, 5;
+   INSERT INTO span_metrics
+     SELECT 1440, minute / 1440 * 1440, op, kind, model, SUM(count), SUM(errors), TOTAL(latency_ms), weft_histogram_sum(histogram), SUM(input_tokens), SUM(output_tokens), TOTAL(cost_usd)
+     FROM span_metrics WHERE width = 360 GROUP BY 2, 3, 4, 5;
+   CREATE INDEX feedback_online ON feedback (coalesce(json_extract(payload, '$.spanStartMs'), created_ms)) WHERE source = 'online';
+   CREATE TABLE monitor_alerts (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, metric TEXT NOT NULL, score_name TEXT, op TEXT, model TEXT,
+     comparator TEXT NOT NULL, threshold REAL NOT NULL, window_minutes INTEGER NOT NULL, enabled INTEGER NOT NULL,
+     state TEXT NOT NULL, last_value REAL, changed_ms REAL, created_ms REAL NOT NULL);`,
 ]
 
 /** Opens and migrates a trace database; a damaged file is set aside so recording can continue. */
 export function openTraceFile(file: string): Database.Database {
-  const db = openMigratedDatabase(file, MIGRATIONS)
+  // The metrics migration fills its table with the ingest code, through SQL functions.
+  const db = openMigratedDatabase(file, MIGRATIONS, registerMetricFunctions)
   // Span ids are random, so their index is written all over: a bigger page
   // cache keeps those pages in memory (measured: the default 2 MB halves ingest
   // speed past a few hundred thousand spans).

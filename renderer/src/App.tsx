@@ -8,6 +8,7 @@ import { useAppStore } from './app/useAppStore'
 import { useGlobalShortcuts } from './app/useGlobalShortcuts'
 import { useWorkbenchSync } from './app/useWorkbenchSync'
 import { DraftsBanner } from './drafts/DraftsBanner'
+import { AlertBanner } from './monitor/AlertBanner'
 import { CommandPalette } from './palette/CommandPalette'
 import { HelpOverlay } from './palette/HelpOverlay'
 import { loadProjectState } from './project/projectActions'
@@ -38,6 +39,7 @@ export function App() {
     <div className={`app ${collapsed ? 'sidebar-collapsed' : ''}`}>
       <Sidebar />
       <main className="app-main" id="main">
+        <AlertBanner />
         <DraftsBanner />
         <MainContent />
       </main>

@@ -33,7 +33,7 @@ const SECTIONS = [
   { id: 'traces', title: 'Traces', empty: 'No traces yet' },
   { id: 'evaluations', title: 'Evaluations', empty: 'No runs yet — run an evaluation' },
   { id: 'annotate', title: 'Annotate', empty: 'Nothing to annotate yet' },
-  { id: 'monitor', title: 'Monitor', empty: 'No monitoring data yet' },
+  { id: 'monitor', title: 'Monitor', empty: 'No spans to monitor yet' },
 ] as const
 
 /** The sample project's files, per section. */

@@ -213,6 +213,11 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['annotations.writeBack', { queue: 'ticket-review', resolve: { annotator: 'bo' } }],
   ['annotations.writeBack', { queue: 'ticket-review', resolve: { annotator: 'bo' } }],
   ['annotations.writeBack', { queue: 'nope' }],
+  ['monitor.query', { fromMs: 0, toMs: 3_600_000, groupBy: 'op' }],
+  ['monitor.ops', {}],
+  ['monitor.saveAlert', { id: 'errors', name: 'Errors over 5%', metric: 'errorRate', comparator: '>', threshold: 0.05, windowMinutes: 5 }],
+  ['monitor.alerts', {}],
+  ['monitor.deleteAlert', { id: 'errors' }],
 ]
 
 /** The sample queue's version: the git blob id of its file (the sample is committed as shipped). */
@@ -300,6 +305,11 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'annotations.agreement': { request: { queue: '../x' }, field: 'queue' },
   'annotations.writeBack': { request: { queue: 'ticket-review', resolve: 'vote' }, field: 'resolve' },
   'annotations.export': { request: { queue: 'ticket-review', format: 'xlsx' }, field: 'format' },
+  'monitor.query': { request: { fromMs: 10, toMs: 5 }, field: 'toMs' },
+  'monitor.ops': { request: { fromMs: -1 }, field: 'fromMs' },
+  'monitor.alerts': { request: { all: true }, field: '' },
+  'monitor.saveAlert': { request: { name: 'Errors', metric: 'errorRate', comparator: '>', threshold: 5 }, field: 'threshold' },
+  'monitor.deleteAlert': { request: {}, field: 'id' },
 }
 
 describe('contract: in-process, HTTP and IPC agree', () => {

@@ -86,6 +86,24 @@ describe('desktop entry', () => {
     expect(fs.readFileSync(path.join(recorded.userData, 'api-keys.json'), 'utf8')).not.toContain('sk-desktop-secret-123')
   })
 
+  it('raises a native notification when an alert starts firing; clicking it opens the Monitor section', async () => {
+    const handler = recorded.ipcHandlers.get(IPC_CHANNELS.call)!
+    const fromWindow = { sender: win.webContents, senderFrame: win.webContents.mainFrame }
+    // No span in the last 5 minutes: "fewer than 1" crosses at once.
+    const saved = await handler(fromWindow, { name: 'monitor.saveAlert', request: { id: 'quiet', name: 'Traffic stopped', metric: 'volume', comparator: '<', threshold: 1 } })
+    expect(saved).toMatchObject({ ok: true, result: { alert: { state: 'firing', value: 0 } } })
+    expect(recorded.notifications).toHaveLength(1)
+    const notification = recorded.notifications[0]!
+    expect(notification.shown).toBe(true)
+    expect(notification.options).toEqual({ title: 'Weft alert: Traffic stopped', body: 'volume is 0 spans over the last 5 min (threshold < 1 spans).' })
+    notification.emit('click')
+    expect(win.webContents.sent.at(-1)).toEqual([IPC_CHANNELS.event, { event: 'app.command', payload: { command: 'go.monitor' } }])
+    // The renderer hears the event too (its banner), and a resolved alert raises nothing.
+    expect(win.webContents.sent.some(([, e]) => (e as { event: string }).event === 'monitor.alert')).toBe(true)
+    await handler(fromWindow, { name: 'monitor.deleteAlert', request: { id: 'quiet' } })
+    expect(recorded.notifications).toHaveLength(1)
+  })
+
   it('denies every permission request (camera, notifications, …)', () => {
     let granted: boolean | undefined
     recorded.permissionHandler!(null, 'media', (ok: boolean) => (granted = ok))

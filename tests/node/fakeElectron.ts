@@ -30,6 +30,7 @@ export const recorded = {
   menuTemplate: [] as Array<{ label?: string; role?: string; submenu?: Array<{ label?: string; accelerator?: string; click?: () => void }> }>,
   openedExternally: [] as string[],
   permissionHandler: undefined as undefined | Listener,
+  notifications: [] as FakeNotification[],
 }
 
 class FakeWebContents extends Emitter {
@@ -110,6 +111,22 @@ export const session = {
 export const shell = { openExternal: async (url: string) => void recorded.openedExternally.push(url) }
 export const dialog = { showOpenDialog: async () => ({ canceled: true, filePaths: [] }) }
 export const BrowserWindow = FakeBrowserWindow
+
+/** A native notification that records what it said and whether it was shown. */
+export class FakeNotification extends Emitter {
+  shown = false
+  constructor(readonly options: { title: string; body: string }) {
+    super()
+    recorded.notifications.push(this)
+  }
+  static isSupported() {
+    return true
+  }
+  show() {
+    this.shown = true
+  }
+}
+export const Notification = FakeNotification
 
 /** Reversible stand-in "encryption", so a test can tell the stored text is not the plaintext. */
 export const safeStorage = {

@@ -2,6 +2,7 @@
 import type { SectionId } from '../../../common/commands'
 import { EvaluationsSection } from '../evals/EvaluationsSection'
 import { LazyDatasetsSection } from '../datasets/LazyDatasetsSection'
+import { MonitorSection } from '../monitor/MonitorSection'
 import { PlaygroundSection } from '../models/PlaygroundSection'
 import { PromptsSection } from '../prompts/PromptsSection'
 import { TracesSection } from '../traces/TracesSection'
@@ -30,13 +31,6 @@ export function SectionView({ section }: { section: SectionId }) {
         </PlaceholderSection>
       )
     case 'monitor':
-      return (
-        <PlaceholderSection title="Monitor" emptyTitle="No monitoring data yet">
-          <p>
-            Latency, token usage, cost and scores of your traces over time will appear here — coming with monitoring
-            dashboards.
-          </p>
-        </PlaceholderSection>
-      )
+      return <MonitorSection />
   }
 }

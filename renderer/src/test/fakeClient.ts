@@ -100,5 +100,11 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
   // A project with no traces yet, receiving on the default port.
   client.handle('ingest.info', () => ({ url: 'http://127.0.0.1:4319', error: null, token: `weft_${'t'.repeat(32)}`, traceCount: 0 }))
   client.handle('traces.list', () => ({ traces: [], nextCursor: null }))
+  client.handle('monitor.query', ({ fromMs, toMs }) => ({
+    fromMs, toMs, bucketMs: 60_000, timestamps: [], groupBy: 'none', groups: [], scores: [],
+    total: { count: 0, errors: 0, errorRate: null, meanMs: null, p50Ms: null, p95Ms: null, p99Ms: null, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+  }))
+  client.handle('monitor.ops', () => ({ ops: [], models: [], kinds: [], scores: [] }))
+  client.handle('monitor.alerts', () => ({ alerts: [] }))
   return client
 }
