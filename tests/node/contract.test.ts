@@ -3,6 +3,7 @@
  * mode's HTTP transport and the desktop's IPC handler give identical results —
  * identical error codes and messages for invalid input included.
  */
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -89,6 +90,9 @@ afterAll(async () => {
   await overIpc.workbench.close()
   for (const side of [inProcess, overHttp, overIpc]) fs.rmSync(side.root, { recursive: true, force: true })
 })
+
+/** The id online.save gives the first rule: a digest of its name and the (fixed) time. */
+const RULE_ID = `r${crypto.createHash('sha256').update(`json answers\0${FIXED_NOW().getTime()}`).digest('hex').slice(0, 15)}`
 
 /** A realistic session: every operation, valid and invalid, in order. */
 const SCENARIO: Array<[OperationName, unknown]> = [
@@ -196,6 +200,20 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['evals.pinned', { runId: 'no-such-run' }],
   ['evals.diff', { baseline: 'no-such-run', candidate: 'other', key: 'prompt' }],
   ['weave.importDataset', { name: 'tickets', as: 'weave-tickets' }],
+  // Online evaluation rules (no spans are stored, so nothing gets scored: outcomes do not depend on timing).
+  ['online.rules', {}],
+  ['online.save', { name: 'json answers', filter: { name: 'llm.*', kind: 'llm', attributes: { env: 'production' } }, sampleRate: 0.5, scorers: [{ id: 'json', type: 'json-valid' }] }],
+  ['online.save', { name: 'needs expected', sampleRate: 1, scorers: [{ id: 'same', type: 'equals' }] }],
+  ['online.save', { name: 'judged', sampleRate: 1, scorers: [{ id: 'helpful', type: 'llm-judge', params: { rubric: 'prompt:no-rubric', model: 'model:no-judge' } }] }],
+  ['online.save', { name: 'json answers', sampleRate: 1, scorers: [{ id: 'json', type: 'json-valid' }] }],
+  ['online.pause', { id: RULE_ID, paused: true }],
+  ['online.backfill', { id: RULE_ID, fromMs: 0, toMs: 1 }],
+  ['online.pause', { id: RULE_ID, paused: false }],
+  ['online.backfill', { id: RULE_ID, fromMs: 0, toMs: 1 }],
+  ['online.cancelBackfill', { jobId: 'no-such-job' }],
+  ['online.rules', {}],
+  ['online.delete', { id: RULE_ID }],
+  ['online.delete', { id: RULE_ID }],
 ]
 
 /** One invalid request for every operation; the suite fails when an operation lacks one. */
@@ -265,6 +283,12 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'evals.pinned': { request: {}, field: 'runId' },
   'evals.diff': { request: { baseline: 'a', candidate: 'b' }, field: 'key' },
   'weave.importDataset': { request: { name: 'tickets', as: '../escape' }, field: 'as' },
+  'online.rules': { request: { all: true }, field: '' },
+  'online.save': { request: { name: 'x', sampleRate: 2, scorers: [{ id: 'a', type: 'regex' }] }, field: 'sampleRate' },
+  'online.delete': { request: { id: '../x' }, field: 'id' },
+  'online.pause': { request: { id: 'r1' }, field: 'paused' },
+  'online.backfill': { request: { id: 'r1', fromMs: 10, toMs: 5 }, field: 'toMs' },
+  'online.cancelBackfill': { request: {}, field: 'jobId' },
 }
 
 describe('contract: in-process, HTTP and IPC agree', () => {
