@@ -33,7 +33,10 @@ export interface OnlineScorerOptions {
   /** Rules' counters changed. */
   rulesChanged(ruleIds: string[]): void
   backfillProgress(event: OnlineBackfillEvent): void
+  /** Timestamps of scores and job ids (the workbench's clock). */
   now?: () => number
+  /** The clock backoff waits by (real time, whatever `now` says). */
+  clock?: () => number
   /** Spans looked at per discovery step, and queued spans scored per slice. */
   discoverChunk?: number
   slice?: number
@@ -73,6 +76,7 @@ export class OnlineScorer {
   private readonly db
   private readonly live: LiveDiscovery
   private readonly now: () => number
+  private readonly clock: () => number
   private readonly resolved = new Map<string, { key: string; scorers: Promise<ResolvedScorer[]> }>()
   private readonly backoff = new Map<string, { untilMs: number; delayMs: number }>()
   private readonly jobs = new Map<string, Job>()
@@ -88,6 +92,7 @@ export class OnlineScorer {
     this.db = options.traces.sqlite
     this.live = new LiveDiscovery(this.db)
     this.now = options.now ?? Date.now
+    this.clock = options.clock ?? Date.now
     this.s = {
       queued: this.db.prepare<[string, number], QueuedRow>(`SELECT rowid, rule_id, trace_id, span_id, attempts, remaining, job FROM online_spans
         WHERE state = 'queued' AND rule_id IN (SELECT value FROM json_each(?)) ORDER BY priority, rowid LIMIT ?`),
@@ -193,7 +198,7 @@ export class OnlineScorer {
   }
 
   private wakeAfterBackoff(): void {
-    const now = this.now()
+    const now = this.clock()
     const waits = [...this.backoff.values()].map((b) => b.untilMs).filter((until) => until > now)
     if (this.closed || waits.length === 0) return
     const until = Math.min(...waits)
@@ -202,7 +207,7 @@ export class OnlineScorer {
 
   private async run(): Promise<void> {
     while (!this.closed) {
-      let didWork = false
+      let didWork: boolean
       try {
         const rules = listRules(this.db)
         const active = activeRules(rules)
@@ -244,7 +249,7 @@ export class OnlineScorer {
 
   /** Scores up to one slice of queued spans; returns how many were settled. */
   private async scoreSlice(rules: readonly OnlineRule[]): Promise<number> {
-    const now = this.now()
+    const now = this.clock()
     const ready = rules.filter((r) => (this.backoff.get(r.id)?.untilMs ?? 0) <= now)
     if (ready.length === 0) return 0
     const items = this.s.queued.all(JSON.stringify(ready.map((r) => r.id)), this.options.slice ?? 32)
@@ -309,10 +314,11 @@ export class OnlineScorer {
         else if (lookupScorerNeedsLlm(rule)) succeeding.add(rule.id)
       }
     }).immediate()
+    const clockNow = this.clock()
     for (const id of failing) {
       const previous = this.backoff.get(id)
       const delayMs = Math.min(previous ? previous.delayMs * 2 : (this.options.backoffMs ?? 1000), this.options.maxBackoffMs ?? 5 * 60_000)
-      this.backoff.set(id, { untilMs: now + delayMs, delayMs })
+      this.backoff.set(id, { untilMs: clockNow + delayMs, delayMs })
     }
     for (const id of succeeding) if (!failing.has(id)) this.backoff.delete(id)
     for (const { traceId, spanId } of scoredSpans) this.options.feedbackChanged(traceId, spanId)

@@ -146,7 +146,10 @@ export function toFeedbackItem(f: Feedback): FeedbackItem {
   const note = text(f.payload.note)
   const withNote = note === undefined ? {} : { note }
   if (f.type === 'thumbs' || f.type === 'note' || f.type === 'score') {
-    return { ...base, kind: f.type, name: f.name ?? DEFAULT_FEEDBACK_NAMES[f.type], value: scalar(f.value), ...withNote }
+    // Scorers (online rules) say why and whether it passed.
+    const reason = f.type === 'score' ? text(f.payload.reason) : undefined
+    const pass = f.type === 'score' && typeof f.payload.pass === 'boolean' ? f.payload.pass : undefined
+    return { ...base, kind: f.type, name: f.name ?? DEFAULT_FEEDBACK_NAMES[f.type], value: scalar(f.value), ...withNote, ...(reason === undefined ? {} : { reason }), ...(pass === undefined ? {} : { pass }) }
   }
   if (f.type.startsWith('wandb.reaction.')) {
     const emoji = text(f.payload.emoji) ?? ''
