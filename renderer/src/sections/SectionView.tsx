@@ -3,6 +3,7 @@ import type { SectionId } from '../../../common/commands'
 import { EvaluationsSection } from '../evals/EvaluationsSection'
 import { LazyDatasetsSection } from '../datasets/LazyDatasetsSection'
 import { PlaygroundSection } from '../models/PlaygroundSection'
+import { RulesPanel } from '../online/RulesPanel'
 import { PromptsSection } from '../prompts/PromptsSection'
 import { TracesSection } from '../traces/TracesSection'
 import { PlaceholderSection } from './PlaceholderSection'
@@ -30,13 +31,16 @@ export function SectionView({ section }: { section: SectionId }) {
         </PlaceholderSection>
       )
     case 'monitor':
+      // Until the Monitor section lands, the online rules stand in for it (they become its "Rules" tab).
       return (
-        <PlaceholderSection title="Monitor" emptyTitle="No monitoring data yet">
-          <p>
-            Latency, token usage, cost and scores of your traces over time will appear here — coming with monitoring
-            dashboards.
-          </p>
-        </PlaceholderSection>
+        <section className="section-page" aria-labelledby="section-title">
+          <header className="section-header">
+            <h1 id="section-title">Monitor</h1>
+          </header>
+          <div className="section-body">
+            <RulesPanel />
+          </div>
+        </section>
       )
   }
 }
