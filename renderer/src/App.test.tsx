@@ -33,7 +33,7 @@ describe('App shell', () => {
       traces: /Send spans from an app with the Weft SDK, any OpenTelemetry exporter, or the unchanged W&B Weave SDK/,
       evaluations: /No \.yaml or \.yml files in evals\/ yet/,
       annotate: /coming with annotation queues/,
-      monitor: /coming with monitoring dashboards/,
+      monitor: /Score production spans in the background as they arrive/,
     }
     for (const section of SECTIONS) {
       fireEvent.click(screen.getByTestId(`section-${section.id}`))
