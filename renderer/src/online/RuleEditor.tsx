@@ -76,7 +76,7 @@ export function RuleEditor({ initial, onSaved, onCancel }: { initial: RuleDraft;
       <h3>{draft.id ? `Edit ${initial.name}` : 'New online rule'}</h3>
       <div className="online-field-row">
         <label className="online-field">
-          <span>Name</span>
+          <span>Rule name</span>
           <input value={draft.name} onChange={(e) => set({ name: e.target.value })} placeholder="helpfulness" required />
         </label>
         <label className="online-field online-field-narrow">

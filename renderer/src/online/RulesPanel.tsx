@@ -172,7 +172,7 @@ function RuleRow({ rule, backfilling, deleting, ...on }: RuleRowProps) {
         <td className="num" title={`${c.judgeTokens} judge tokens`} data-testid="rule-cost">
           {formatUsd(c.costUsd)}
         </td>
-        <td className="muted">{c.lastScoredMs ? new Date(c.lastScoredMs).toLocaleTimeString() : '—'}</td>
+        <td className="muted online-when">{c.lastScoredMs ? new Date(c.lastScoredMs).toLocaleTimeString() : '—'}</td>
         <td className="online-rule-actions">
           <button type="button" className="btn btn-small" onClick={on.onEdit}>
             Edit
