@@ -402,4 +402,7 @@ if (!args.has('no-store')) {
   console.log('\nEvaluations section in Chromium (two 5,000-row runs: results table and comparison):')
   const evalsUi = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'evals-ui.mjs')], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
   if (evalsUi !== 0) process.exitCode = 1
+  console.log('\nonline evaluation: ingest with and without a rule scoring every span (90,000 spans, 3 runs each):')
+  const onlineIngest = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'online-ingest.mjs'), '--spans=90000'], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
+  if (onlineIngest !== 0) process.exitCode = 1
 }

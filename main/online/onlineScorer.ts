@@ -19,7 +19,7 @@ import type { TraceDb } from '../traces/db'
 import { addFeedback } from '../traces/feedback'
 import { activeRules, BackfillWalk, LiveDiscovery } from './discovery'
 import { listRules, resolveRule } from './rules'
-import { makeJudge, needsSubtree, scoreSpan, subtreeSpans, type ScorerOutcome } from './scoring'
+import { makeJudge, needsSubtree, parseFixedParams, scoreSpan, subtreeSpans, type ScorerOutcome } from './scoring'
 
 /** What an {@link OnlineScorer} needs. */
 export interface OnlineScorerOptions {
@@ -70,6 +70,18 @@ interface Job {
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * While spans keep arriving (the last within BUSY_WINDOW_MS), the scorer
+ * works at most this share of the time, in smaller steps: its write
+ * transactions hold the database's one write lock, which bulk ingest needs
+ * (measured: at a 25% share, ingest at full speed ran 25–45% slower). Once
+ * ingest is quiet it runs flat out and catches up.
+ */
+const BUSY_DUTY = 0.05
+const BUSY_WINDOW_MS = 500
+const BUSY_STEP = 250
 
 /** The background scorer of one project's trace database. */
 export class OnlineScorer {
@@ -77,13 +89,14 @@ export class OnlineScorer {
   private readonly live: LiveDiscovery
   private readonly now: () => number
   private readonly clock: () => number
-  private readonly resolved = new Map<string, { key: string; scorers: Promise<ResolvedScorer[]> }>()
+  private readonly resolved = new Map<string, { key: string; scorers: Promise<{ scorers: ResolvedScorer[]; parsed: Map<ResolvedScorer, unknown> }> }>()
   private readonly backoff = new Map<string, { untilMs: number; delayMs: number }>()
   private readonly jobs = new Map<string, Job>()
   private timer: NodeJS.Timeout | null = null
   private running: Promise<void> | null = null
   private again = false
   private timerForBackoff = false
+  private lastArrivalMs = -Infinity
   private closed = false
   private nextJob = 1
   private readonly s
@@ -103,6 +116,12 @@ export class OnlineScorer {
       dropJob: this.db.prepare("DELETE FROM online_spans WHERE job = ? AND state = 'queued' RETURNING rule_id"),
       unbump: this.db.prepare('UPDATE online_rules SET matched = matched - ?, sampled = sampled - ? WHERE id = ?'),
     }
+  }
+
+  /** Spans arrived: wake up, and go easy while they keep coming. */
+  arrived(): void {
+    this.lastArrivalMs = this.clock()
+    this.schedule()
   }
 
   /** Wakes the scorer (spans arrived, a rule changed); work starts after `delayMs`. */
@@ -145,7 +164,7 @@ export class OnlineScorer {
    * end: live scoring starts now; the past is for a backfill.
    */
   activating(): void {
-    if (activeRules(listRules(this.db)).length === 0) this.live.skipToEnd()
+    if (activeRules(listRules(this.db, { queued: false })).length === 0) this.live.skipToEnd()
   }
 
   /** Starts a backfill of a rule over traces started in [fromMs, toMs). */
@@ -208,10 +227,12 @@ export class OnlineScorer {
   private async run(): Promise<void> {
     while (!this.closed) {
       let didWork: boolean
+      const began = performance.now()
       try {
-        const rules = listRules(this.db)
+        const rules = listRules(this.db, { queued: false })
         const active = activeRules(rules)
-        const found = this.live.discover(active, this.options.discoverChunk ?? 2000)
+        const busy = this.busy()
+        const found = this.live.discover(active, busy ? BUSY_STEP : (this.options.discoverChunk ?? 2000))
         if (found.rules.length) this.options.rulesChanged(found.rules)
         didWork = found.looked > 0
         for (const job of this.jobs.values()) {
@@ -221,7 +242,7 @@ export class OnlineScorer {
           didWork ||= job.walk.done > before || job.walk.finished
           this.options.rulesChanged([job.ruleId])
         }
-        const scored = await this.scoreSlice(rules.filter((r) => !r.paused))
+        const scored = await this.scoreSlice(rules.filter((r) => !r.paused), busy ? Math.min(32, this.options.slice ?? 128) : (this.options.slice ?? 128))
         didWork ||= scored > 0
         this.checkJobs()
       } catch (error) {
@@ -232,15 +253,24 @@ export class OnlineScorer {
         return
       }
       if (!didWork) return
-      await yieldToLoop()
+      const spent = performance.now() - began
+      if (this.busy()) await sleep(Math.max(2, (spent * (1 - BUSY_DUTY)) / BUSY_DUTY))
+      else await yieldToLoop()
     }
   }
 
-  private scorersOf(rule: OnlineRule): Promise<ResolvedScorer[]> {
+  private busy(): boolean {
+    return this.clock() - this.lastArrivalMs < BUSY_WINDOW_MS
+  }
+
+  private scorersOf(rule: OnlineRule): Promise<{ scorers: ResolvedScorer[]; parsed: Map<ResolvedScorer, unknown> }> {
     const key = `${rule.updatedMs}:${JSON.stringify(rule.scorers)}`
     const cached = this.resolved.get(rule.id)
     if (cached?.key === key) return cached.scorers
-    const scorers = this.options.store().then((store) => resolveRule(rule, lookupScorer, storeReader(store)))
+    const scorers = this.options.store().then(async (store) => {
+      const resolved = await resolveRule(rule, lookupScorer, storeReader(store))
+      return { scorers: resolved, parsed: parseFixedParams(resolved) }
+    })
     this.resolved.set(rule.id, { key, scorers })
     // A failed resolution is tried again next time (the scorer file may be fixed meanwhile).
     scorers.catch(() => this.resolved.delete(rule.id))
@@ -248,11 +278,11 @@ export class OnlineScorer {
   }
 
   /** Scores up to one slice of queued spans; returns how many were settled. */
-  private async scoreSlice(rules: readonly OnlineRule[]): Promise<number> {
+  private async scoreSlice(rules: readonly OnlineRule[], limit: number): Promise<number> {
     const now = this.clock()
     const ready = rules.filter((r) => (this.backoff.get(r.id)?.untilMs ?? 0) <= now)
     if (ready.length === 0) return 0
-    const items = this.s.queued.all(JSON.stringify(ready.map((r) => r.id)), this.options.slice ?? 32)
+    const items = this.s.queued.all(JSON.stringify(ready.map((r) => r.id)), limit)
     if (items.length === 0) return 0
     const byId = new Map(rules.map((r) => [r.id, r]))
     const results: Array<{ item: QueuedRow; rule: OnlineRule; outcomes: ScorerOutcome[]; tokens: number; costUsd: number; spanStartMs: number }> = []
@@ -271,8 +301,9 @@ export class OnlineScorer {
 
   private async scoreItem(rule: OnlineRule, item: QueuedRow): Promise<{ outcomes: ScorerOutcome[]; tokens: number; costUsd: number; spanStartMs: number }> {
     let scorers: ResolvedScorer[]
+    let parsed: Map<ResolvedScorer, unknown>
     try {
-      scorers = await this.scorersOf(rule)
+      ;({ scorers, parsed } = await this.scorersOf(rule))
     } catch (error) {
       const message = error instanceof WeftError && error.issues?.[0] ? `${error.issues[0].path}: ${error.issues[0].message}` : (error as Error).message
       return { outcomes: rule.scorers.map((s) => ({ scorerId: s.id, error: message, retry: true })), tokens: 0, costUsd: 0, spanStartMs: 0 }
@@ -282,7 +313,7 @@ export class OnlineScorer {
     const span = this.options.traces.getSpan(item.trace_id, item.span_id)
     if (!span) return { outcomes: todo.map((s) => ({ scorerId: s.id, error: 'the span is no longer stored', retry: false })), tokens: 0, costUsd: 0, spanStartMs: 0 }
     const subtree = needsSubtree(todo) ? subtreeSpans(this.options.traces, span) : null
-    const { outcomes, usage } = await scoreSpan({ span, scorers: todo, subtree, judge: (own) => makeJudge(this.options.store, this.options.providers, own) })
+    const { outcomes, usage } = await scoreSpan({ span, scorers: todo, subtree, parsed, judge: (own) => makeJudge(this.options.store, this.options.providers, own) })
     return { outcomes, tokens: usage.tokens, costUsd: usage.costUsd, spanStartMs: span.startMs }
   }
 
@@ -292,6 +323,7 @@ export class OnlineScorer {
     const scoredSpans: Array<{ traceId: string; spanId: string }> = []
     const failing = new Set<string>()
     const succeeding = new Set<string>()
+    const sums = new Map<string, { scored: number; errors: number; tokens: number; costUsd: number; lastScoredMs: number | null; lastError: string | null }>()
     this.db.transaction(() => {
       for (const { item, rule, outcomes, tokens, costUsd, spanStartMs } of results) {
         const retry = outcomes.filter((o): o is Extract<ScorerOutcome, { error: string }> => 'error' in o && o.retry)
@@ -307,12 +339,19 @@ export class OnlineScorer {
           addFeedback(this.db, { traceId: item.trace_id, spanId: item.span_id, type: 'score', name: `${rule.name}/${o.scorerId}`, value: o.result.score, payload: payload as unknown as Record<string, unknown>, creator: `online rule ${rule.name}`, createdMs: now, source: 'online' })
         }
         const errors = outcomes.filter((o): o is Extract<ScorerOutcome, { error: string }> => 'error' in o)
-        const lastError = errors.length ? `${errors[0]!.scorerId}: ${errors[0]!.error}`.slice(0, 500) : null
-        this.s.counters.run(state === 'scored' ? 1 : 0, errors.length, tokens, costUsd, done.length ? now : null, lastError, rule.id)
+        let sum = sums.get(rule.id)
+        if (!sum) sums.set(rule.id, (sum = { scored: 0, errors: 0, tokens: 0, costUsd: 0, lastScoredMs: null, lastError: null }))
+        sum.scored += state === 'scored' ? 1 : 0
+        sum.errors += errors.length
+        sum.tokens += tokens
+        sum.costUsd += costUsd
+        if (done.length) sum.lastScoredMs = now
+        if (errors.length) sum.lastError = `${errors[0]!.scorerId}: ${errors[0]!.error}`.slice(0, 500)
         if (done.length) scoredSpans.push({ traceId: item.trace_id, spanId: item.span_id })
         if (retry.length) failing.add(rule.id)
         else if (lookupScorerNeedsLlm(rule)) succeeding.add(rule.id)
       }
+      for (const [id, sum] of sums) this.s.counters.run(sum.scored, sum.errors, sum.tokens, sum.costUsd, sum.lastScoredMs, sum.lastError, id)
     }).immediate()
     const clockNow = this.clock()
     for (const id of failing) {

@@ -46,9 +46,15 @@ function fromRow(r: RuleRow, queued: number): OnlineRule {
   }
 }
 
-/** Every rule of a project with its counters, by name. */
-export function listRules(db: Database.Database): OnlineRule[] {
-  const queued = new Map(db.prepare<[], { rule_id: string; n: number }>("SELECT rule_id, COUNT(*) AS n FROM online_spans WHERE state = 'queued' GROUP BY rule_id").all().map((r) => [r.rule_id, r.n]))
+/**
+ * Every rule of a project with its counters, by name. `queued` costs a count
+ * over the queue; the scorer, which reads the rules between slices, leaves it
+ * out (its counters then say 0 waiting).
+ */
+export function listRules(db: Database.Database, { queued: countQueued = true } = {}): OnlineRule[] {
+  const queued = countQueued
+    ? new Map(db.prepare<[], { rule_id: string; n: number }>("SELECT rule_id, COUNT(*) AS n FROM online_spans WHERE state = 'queued' GROUP BY rule_id").all().map((r) => [r.rule_id, r.n]))
+    : new Map<string, number>()
   return db.prepare<[], RuleRow>('SELECT * FROM online_rules ORDER BY name').all().map((r) => fromRow(r, queued.get(r.id) ?? 0))
 }
 

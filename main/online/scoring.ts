@@ -91,6 +91,19 @@ export function makeJudge(store: () => Promise<ObjectStore>, providers: Provider
   }
 }
 
+/** The parameters of scorers that have no `{{template}}`, parsed once. */
+export function parseFixedParams(scorers: readonly ResolvedScorer[]): Map<ResolvedScorer, unknown> {
+  const parsed = new Map<ResolvedScorer, unknown>()
+  for (const scorer of scorers) {
+    const implementation = lookupScorer(scorer.type)
+    if (implementation && !JSON.stringify(scorer.params).includes('{{')) {
+      const checked = implementation.params.safeParse(scorer.params)
+      if (checked.success) parsed.set(scorer, checked.data)
+    }
+  }
+  return parsed
+}
+
 /** Whether scoring a rule needs the span's subtree (step and trajectory scorers, code, cost budgets). */
 export function needsSubtree(scorers: readonly ResolvedScorer[]): boolean {
   return scorers.some((s) => s.type === 'javascript' || s.type === 'cost-max' || lookupScorer(s.type)?.meta.level !== 'system')
@@ -102,6 +115,8 @@ export async function scoreSpan(options: {
   scorers: readonly ResolvedScorer[]
   subtree: { spans: ScoredSpan[]; costUsd: number | null } | null
   judge: (usage: JudgeUsage) => JudgeCall
+  /** Parsed parameters of scorers whose parameters have no template. */
+  parsed?: ReadonlyMap<ResolvedScorer, unknown>
   signal?: AbortSignal
 }): Promise<{ outcomes: ScorerOutcome[]; usage: JudgeUsage }> {
   const { span } = options
@@ -117,7 +132,8 @@ export async function scoreSpan(options: {
     }
     const own: JudgeUsage = { tokens: 0, costUsd: 0 }
     try {
-      const params = implementation.params.parse(resolveParams(scorer.params, row, implementation.literalParams))
+      // Parameters without a {{template}} are the same for every span: parsed once per rule (options.parsed), not per span.
+      const params = options.parsed?.get(scorer) ?? implementation.params.parse(resolveParams(scorer.params, row, implementation.literalParams))
       const output = scorer.columns?.output ? mapped(scorer.columns.output, row, span.output) : span.output
       const expected = scorer.columns?.expected ? mapped(scorer.columns.expected, row, span.output) : undefined
       const result = await implementation.score(

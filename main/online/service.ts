@@ -80,7 +80,7 @@ export class OnlineService {
     if (!this.options.background) return
     const project = this.options.projects.project(dir)
     if (!this.scorers.has(project.dir) && !project.traces.sqlite.prepare('SELECT 1 FROM online_rules LIMIT 1').get()) return
-    this.scorer(project.dir).schedule()
+    this.scorer(project.dir).arrived()
   }
 
   /** A project was opened: resume what its scorer left (queued spans, spans that arrived while no Weft ran). */
