@@ -107,12 +107,13 @@ export class OnlineScorer {
     this.now = options.now ?? Date.now
     this.clock = options.clock ?? Date.now
     this.s = {
-      queued: this.db.prepare<[string, number], QueuedRow>(`SELECT rowid, rule_id, trace_id, span_id, attempts, remaining, job FROM online_spans
+      // INDEXED BY: without statistics SQLite picks the primary key for `rule_id IN` and sorts every queued row (33 ms a slice at 90,000 queued, against 0.1 ms).
+      queued: this.db.prepare<[string, number], QueuedRow>(`SELECT rowid, rule_id, trace_id, span_id, attempts, remaining, job FROM online_spans INDEXED BY online_queue
         WHERE state = 'queued' AND rule_id IN (SELECT value FROM json_each(?)) ORDER BY priority, rowid LIMIT ?`),
       settle: this.db.prepare("UPDATE online_spans SET state = ?, attempts = ?, remaining = ? WHERE rowid = ? AND state = 'queued'"),
       counters: this.db.prepare(`UPDATE online_rules SET scored = scored + ?, errors = errors + ?, judge_tokens = judge_tokens + ?, cost_usd = cost_usd + ?,
         last_scored_ms = COALESCE(?, last_scored_ms), last_error = COALESCE(?, last_error) WHERE id = ?`),
-      jobLeft: this.db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM online_spans WHERE job = ? AND state = 'queued'"),
+      jobLeft: this.db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM online_spans INDEXED BY online_by_job WHERE job = ? AND state = 'queued'"),
       dropJob: this.db.prepare("DELETE FROM online_spans WHERE job = ? AND state = 'queued' RETURNING rule_id"),
       unbump: this.db.prepare('UPDATE online_rules SET matched = matched - ?, sampled = sampled - ? WHERE id = ?'),
     }
