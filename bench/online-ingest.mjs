@@ -13,8 +13,10 @@
  * one request at a time; throughput is spans over the time from the first
  * request to the last answer. Lag: the spans not yet scored when ingest ends,
  * and how long the scorer then takes to catch up. Target: with the rule,
- * ingest is at most 10% slower (median of the runs). Figures merge into
- * bench/results/figures.json.
+ * ingest is at most 10% slower (median of the runs). Then, in the rule's
+ * runs, ordinary traffic (--steady-rate spans a second for --steady-seconds):
+ * how many spans wait to be scored, looked at once a second. Figures merge
+ * into bench/results/figures.json.
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -30,6 +32,8 @@ const SPANS = Number(args.get('spans') ?? 60_000)
 const BATCH = Number(args.get('batch') ?? 2000)
 const RUNS = Number(args.get('runs') ?? 3)
 const TARGET_SLOWDOWN_PCT = 10
+const STEADY_RATE = Number(args.get('steady-rate') ?? 1000)
+const STEADY_SECONDS = Number(args.get('steady-seconds') ?? 10)
 const RESULTS_FILE = path.join(root, 'bench', 'results', 'figures.json')
 const weftBin = path.join(root, 'bin', 'weft.js')
 
@@ -99,6 +103,21 @@ async function run(mode, n, payload) {
         if (performance.now() - caughtUp > 300_000) throw new Error(`the scorer did not catch up in 5 minutes (${now} of ${SPANS + 3} scored)`)
       }
       Object.assign(result, { behindAtEnd: SPANS + 3 - atEnd, catchUpMs: performance.now() - caughtUp })
+      // Ordinary traffic: STEADY_RATE spans a second (a batch every 100 ms) for STEADY_SECONDS; how many are waiting, sampled each second.
+      const base = SPANS + 3
+      let sent = 0
+      const behind = []
+      const steadyStart = performance.now()
+      for (let tick = 0; tick < STEADY_SECONDS * 10; tick++) {
+        const batch = []
+        for (let t = 0; batch.length < STEADY_RATE / 10; t++) batch.push(...makeTrace(20_000_000 + tick * 1000 + t, Date.now()))
+        await send(batch.slice(0, STEADY_RATE / 10))
+        sent += STEADY_RATE / 10
+        if (tick % 10 === 9) behind.push(base + sent - (await scored()))
+        const wait = steadyStart + (tick + 1) * 100 - performance.now()
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+      }
+      result.steadyBehind = behind
     }
     return result
   } finally {
@@ -143,6 +162,9 @@ try {
   report('online eval: ingest slowdown with the rule', Math.max(0, (1 - withRule / base) * 100), '%', TARGET_SLOWDOWN_PCT, `medians; per run pair ${slowdowns.map((s) => s.toFixed(1)).join(', ')} %`)
   report('online eval: spans unscored when ingest ends', median(rule.map((r) => r.behindAtEnd)), 'spans', undefined, `runs ${rule.map((r) => r.behindAtEnd).join(', ')} of ${SPANS}`)
   report('online eval: scorer catch-up after ingest ends', median(rule.map((r) => r.catchUpMs)), 'ms', undefined, `runs ${rule.map((r) => Math.round(r.catchUpMs)).join(', ')} ms`)
+  const steadyMax = rule.map((r) => Math.max(...r.steadyBehind))
+  report(`online eval: spans waiting under steady traffic (${STEADY_RATE} spans/s for ${STEADY_SECONDS} s)`, median(steadyMax), 'spans', undefined,
+    `most waiting at a once-a-second look, per run: ${steadyMax.join(', ')}; each second of the median run: ${rule[rule.findIndex((r, i) => steadyMax[i] === median(steadyMax))]?.steadyBehind.join(' ') ?? ''}`)
   report('online eval: scoring throughput', median(rule.map((r) => (SPANS / (r.ingestMs + r.catchUpMs)) * 1000)), 'spans/s', undefined, 'spans scored per second from the first span to the last score')
 
   let all = {}

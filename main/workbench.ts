@@ -231,7 +231,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   }
   const announceSpans = (dir: string, traceIds: readonly string[], count: number) => {
     // Online rules score what arrived, in the background (never on the ingest path).
-    online.spansArrived(dir)
+    online.spansArrived(dir, count)
     let pending = pendingSpans.get(dir)
     if (!pending) pendingSpans.set(dir, (pending = { traceIds: new Set(), spans: 0 }))
     pending.spans += count

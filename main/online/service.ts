@@ -76,16 +76,21 @@ export class OnlineService {
   }
 
   /** Spans arrived in a project: its scorer looks, if it has rules. */
-  spansArrived(dir: string): void {
-    if (!this.options.background) return
-    const project = this.options.projects.project(dir)
-    if (!this.scorers.has(project.dir) && !project.traces.sqlite.prepare('SELECT 1 FROM online_rules LIMIT 1').get()) return
-    this.scorer(project.dir).arrived()
+  spansArrived(dir: string, count = 1): void {
+    this.scorerWithRules(dir)?.arrived(count)
   }
 
   /** A project was opened: resume what its scorer left (queued spans, spans that arrived while no Weft ran). */
   opened(dir: string): void {
-    this.spansArrived(dir)
+    this.scorerWithRules(dir)?.schedule()
+  }
+
+  /** The project's scorer when it has rules and this host scores in the background. */
+  private scorerWithRules(dir: string): OnlineScorer | null {
+    if (!this.options.background) return null
+    const project = this.options.projects.project(dir)
+    if (!this.scorers.has(project.dir) && !project.traces.sqlite.prepare('SELECT 1 FROM online_rules LIMIT 1').get()) return null
+    return this.scorer(project.dir)
   }
 
   /** Scorer files, prompts or models may have changed: rules resolve their scorers again. */
