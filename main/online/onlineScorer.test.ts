@@ -235,6 +235,33 @@ describe('the scorer itself', () => {
     store.close()
   })
 
+  it('steps aside while bulk ingest goes on, and keeps up with ordinary traffic', async () => {
+    await wb.close()
+    wb = open()
+    const { scorer, store } = await scorerFor({ backoffMs: 100 })
+    const { saveRule, listRules } = await import('./rules')
+    const { OnlineRuleInputSchema } = await import('../../common/schemas/online')
+    scorer.activating()
+    saveRule(ingest.sqlite, OnlineRuleInputSchema.parse({ name: 'all', sampleRate: 1, scorers: [{ id: 'json', type: 'json-valid' }] }), Date.now())
+    const scored = () => listRules(ingest.sqlite)[0]!.counters.scored
+    // Ordinary traffic: scored while spans keep arriving.
+    ingest.insertSpans([llmSpan('steady-1'), llmSpan('steady-2')])
+    scorer.arrived(2)
+    await expect.poll(scored, { timeout: 2000, interval: 20 }).toBe(2)
+    // Bulk: 6,000 spans in a second; nothing is scored while it lasts...
+    ingest.insertSpans(Array.from({ length: 300 }, (_, i) => llmSpan(`bulk-${i}`)))
+    const started = Date.now()
+    scorer.arrived(6000)
+    const pump = setInterval(() => Date.now() - started < 600 && scorer.arrived(100), 100)
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(scored()).toBe(2)
+    // ...and all of it once it ends.
+    await expect.poll(scored, { timeout: 5000, interval: 50 }).toBe(302)
+    clearInterval(pump)
+    await scorer.close()
+    store.close()
+  })
+
   it('backfills with progress events, and a cancelled backfill lets go of what it had not scored', async () => {
     await wb.close()
     wb = open()
