@@ -23,21 +23,24 @@ export function BackfillForm({ rule, onClose }: { rule: Rule; onClose(): void })
   const [from, setFrom] = useState(() => toLocalInput(Date.now() - DAY_MS))
   const [to, setTo] = useState(() => toLocalInput(Date.now() + 60_000))
   const [job, setJob] = useState<string | null>(null)
-  const [progress, setProgress] = useState<EventOf<'online.backfill'> | null>(null)
+  // The latest event of each of this rule's jobs: a small backfill may finish before online.backfill answers with its id.
+  const [events, setEvents] = useState<Record<string, EventOf<'online.backfill'>>>({})
+  const [started, setStarted] = useState<EventOf<'online.backfill'> | null>(null)
   const [error, setError] = useState<string | null>(null)
 
-  useEffect(() => client.on('online.backfill', (event) => event.jobId === job && setProgress(event)), [client, job])
+  useEffect(() => client.on('online.backfill', (event) => event.ruleId === rule.id && setEvents((all) => ({ ...all, [event.jobId]: event }))), [client, rule.id])
+  const progress = job ? (events[job] ?? started) : null
 
   const start = async () => {
     setError(null)
-    setProgress(null)
+    setJob(null)
     const fromMs = new Date(from).getTime()
     const toMs = new Date(to).getTime()
     if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) return setError('Give both ends of the range')
     try {
-      const started = await client.call('online.backfill', { id: rule.id, fromMs, toMs })
-      setJob(started.jobId)
-      setProgress((p) => p ?? { jobId: started.jobId, ruleId: rule.id, tracesDone: 0, tracesTotal: started.traces, queued: 0, scored: 0, state: 'running' })
+      const answer = await client.call('online.backfill', { id: rule.id, fromMs, toMs })
+      setStarted({ jobId: answer.jobId, ruleId: rule.id, tracesDone: 0, tracesTotal: answer.traces, queued: 0, scored: 0, state: 'running' })
+      setJob(answer.jobId)
     } catch (caught) {
       setError(errorMessage(caught))
     }

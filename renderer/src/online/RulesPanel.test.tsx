@@ -151,6 +151,22 @@ describe('the online rules panel', () => {
   })
 })
 
+describe('a backfill that finishes at once', () => {
+  it('shows its end even when its events came before online.backfill answered', async () => {
+    const c = client()
+    c.handle('online.backfill', () => {
+      c.emit('online.backfill', { jobId: 'bf9', ruleId: 'r1', tracesDone: 0, tracesTotal: 4, queued: 0, scored: 0, state: 'running' })
+      c.emit('online.backfill', { jobId: 'bf9', ruleId: 'r1', tracesDone: 4, tracesTotal: 4, queued: 2, scored: 2, state: 'finished' })
+      return { jobId: 'bf9', traces: 4 }
+    })
+    renderPanel(c)
+    fireEvent.click(await screen.findByRole('button', { name: 'Backfill' }))
+    const group = await screen.findByRole('group', { name: 'Backfill helpfulness' })
+    fireEvent.click(within(group).getByRole('button', { name: 'Start backfill' }))
+    await waitFor(() => expect(within(group).getByTestId('backfill-progress').textContent).toContain('2 of 2 spans scored (4 traces) — finished'))
+  })
+})
+
 describe('online scores on the span', () => {
   it('shows the rule, the score, pass or fail and the reason, without a remove button', async () => {
     const c = createFakeClient({ project: sampleProject() })
