@@ -117,6 +117,6 @@ export interface OnlineScorePayload {
   reason: string | null
   ruleId: string
   spanStartMs: number
-  /** What the judge cost for this score (0 for scorers that call no model; null when the price is unknown). */
-  costUsd: number | null
+  /** What the judge cost for this score, in US dollars (0 for scorers that call no model, and for calls whose price is unknown). */
+  costUsd: number
 }

@@ -27,7 +27,7 @@ export class JudgeFailure extends Error {
 
 /** What one scorer said about a span, or why it could not say. */
 export type ScorerOutcome =
-  | { scorerId: string; result: ScoreResult; costUsd: number | null }
+  | { scorerId: string; result: ScoreResult; costUsd: number }
   | { scorerId: string; error: string; retry: boolean }
 
 /** What a judge used while scoring one span. */
