@@ -40,10 +40,13 @@ const isFinished = (span: Pick<CandidateRow, 'status' | 'end_ms'>) => span.end_m
 /** Records spans matched by rules; returns how many (rule, span) pairs were new. */
 export class SpanRecorder {
   private readonly insert
+  private readonly upgrade
   private readonly bump
 
   constructor(db: Database.Database) {
     this.insert = db.prepare('INSERT OR IGNORE INTO online_spans (rule_id, trace_id, span_id, state, priority, job) VALUES (?, ?, ?, ?, ?, ?)')
+    // A span the rule skipped at a lower sample rate is in the sample now (the rate went up): it is queued after all.
+    this.upgrade = db.prepare("UPDATE online_spans SET state = 'queued', priority = ?, job = ? WHERE rule_id = ? AND trace_id = ? AND span_id = ? AND state = 'skipped'")
     this.bump = db.prepare('UPDATE online_rules SET matched = matched + ?, sampled = sampled + ? WHERE id = ?')
   }
 
@@ -52,10 +55,12 @@ export class SpanRecorder {
     for (const rule of rules) {
       if (!rule.matches(span)) continue
       const sampled = isSampled(span.id, rule.sampleRate)
-      if (this.insert.run(rule.id, span.trace_id, span.id, sampled ? 'queued' : 'skipped', priority, job).changes === 0) continue
+      const added = this.insert.run(rule.id, span.trace_id, span.id, sampled ? 'queued' : 'skipped', priority, job).changes === 1
+      const upgraded = !added && sampled && this.upgrade.run(priority, job, rule.id, span.trace_id, span.id).changes === 1
+      if (!added && !upgraded) continue
       let c = counts.get(rule.id)
       if (!c) counts.set(rule.id, (c = { matched: 0, sampled: 0 }))
-      c.matched++
+      if (added) c.matched++
       if (sampled) c.sampled++
     }
   }

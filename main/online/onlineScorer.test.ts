@@ -148,6 +148,12 @@ describe('online scoring', () => {
     const scoredBy = (name: string) => feedbackRows().filter((r) => r.name === `${name}/json`).map((r) => r.span_id).sort()
     expect(scoredBy('live half')).toEqual([...expected].sort())
     expect(scoredBy('later half')).toEqual([...expected].sort())
+    // The rate goes up: a backfill scores the spans skipped before, and only those.
+    const live = await rule('live half')
+    await wb.call('online.save', { id: live.id, name: 'live half', sampleRate: 1, scorers: [{ id: 'json', type: 'json-valid' }] })
+    await wb.call('online.backfill', { id: live.id, fromMs: 0, toMs: Date.now() + 3_600_000 })
+    await expect.poll(async () => (await rule('live half')).counters, { timeout: 5000 }).toMatchObject({ matched: 60, sampled: 60, scored: 60, queued: 0 })
+    expect(scoredBy('live half')).toEqual([...ids].sort())
   })
 
   it('judges with an LLM through the provider layer and adds its tokens and cost to the rule', async () => {
