@@ -406,4 +406,7 @@ if (!args.has('no-store')) {
   console.log('\nMonitor dashboard over 1,000,000 spans (monitor.query, the dashboard in Chromium):')
   const monitor = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'monitor-dashboard.mjs'), '--no-ingest'], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
   if (monitor !== 0) process.exitCode = 1
+  console.log('\nonline evaluation: ingest with and without a rule scoring every span (90,000 spans, 3 runs each):')
+  const onlineIngest = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'online-ingest.mjs'), '--spans=90000'], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
+  if (onlineIngest !== 0) process.exitCode = 1
 }

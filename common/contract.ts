@@ -52,6 +52,7 @@ import {
   QueueSummarySchema,
   WriteBackResolveSchema,
 } from './schemas/annotation'
+import { OnlineBackfillEventSchema, OnlineRuleIdSchema, OnlineRuleInputSchema, OnlineRuleSchema } from './schemas/online'
 import {
   BranchInfoSchema,
   BranchNameSchema,
@@ -592,6 +593,40 @@ export const operations = {
     request: z.object({ id: z.string().min(1).max(64) }).strict(),
     response: z.object({ deleted: z.boolean() }),
   }),
+  'online.rules': operation({
+    summary: "The open project's online evaluation rules with their counters (matched, sampled, scored, queued, errors, judge tokens, cost).",
+    request: Empty,
+    response: z.object({ rules: z.array(OnlineRuleSchema) }),
+  }),
+  'online.save': operation({
+    summary:
+      'Creates (no id) or updates an online rule: a span filter (name exact or glob, kind, attributes), a sample rate 0–1 and scorers shaped as in an evaluation definition; checked like one (unknown types, bad parameters, a missing judge rubric or model are refused with the field). Scores land as feedback on each span (source online, name RULE/SCORER).',
+    request: OnlineRuleInputSchema,
+    response: z.object({ rule: OnlineRuleSchema }),
+  }),
+  'online.delete': operation({
+    summary: 'Deletes an online rule; the scores it already gave stay on their spans.',
+    request: z.object({ id: OnlineRuleIdSchema }).strict(),
+    response: z.object({ deleted: z.boolean() }),
+  }),
+  'online.pause': operation({
+    summary: 'Pauses (paused: true) or resumes an online rule. A paused rule scores nothing; spans arriving meanwhile are left to a backfill.',
+    request: z.object({ id: OnlineRuleIdSchema, paused: z.boolean() }).strict(),
+    response: z.object({ rule: OnlineRuleSchema }),
+  }),
+  'online.backfill': operation({
+    summary: 'Scores a rule over past traces started in [fromMs, toMs), in the background (online.backfill and progress events); spans the rule already scored are not scored again.',
+    request: z
+      .object({ id: OnlineRuleIdSchema, fromMs: z.number().nonnegative(), toMs: z.number().nonnegative() })
+      .strict()
+      .refine((r) => r.toMs > r.fromMs, { message: 'must be after fromMs', path: ['toMs'] }),
+    response: z.object({ jobId: z.string(), traces: z.number().int().nonnegative() }),
+  }),
+  'online.cancelBackfill': operation({
+    summary: 'Stops a backfill; the spans it had not scored yet are let go (a later backfill may take them).',
+    request: z.object({ jobId: z.string().min(1).max(64) }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  }),
 } as const
 
 /** Names of all operations. */
@@ -666,6 +701,10 @@ export const events = {
   }),
   /** Annotations of a queue were stored (by this window or another annotator's). */
   'annotations.changed': z.object({ queue: z.string(), itemIds: z.array(z.string()) }),
+  /** Online rules' counters changed (scores stored, spans matched): at most every 250 ms per project. */
+  'online.changed': z.object({ dir: z.string(), ruleIds: z.array(z.string()) }),
+  /** A backfill's progress: at its start, at most every 100 ms, and at its end. */
+  'online.backfill': OnlineBackfillEventSchema,
 } as const
 
 /** Names of all events. */

@@ -21,6 +21,8 @@ import { createTraceHandlers } from './traceHandlers'
 import { createEvalHandlers } from './evalHandlers'
 import { createAnnotationHandlers } from './annotationHandlers'
 import { createMonitorService } from './monitorHandlers'
+import { createOnlineHandlers } from './onlineHandlers'
+import { OnlineService } from './online/service'
 import { closeProjectCaches } from './providers/cache'
 import { createProviders } from './providers/registry'
 import { evalWorkerFile } from './evals/worker/host'
@@ -144,6 +146,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     if (project?.dir !== next.dir && options.host !== 'cli') watch(next.dir)
     project = next
     if (next.status === 'ready') await recent.remember({ dir: next.dir, name: next.name }, now())
+    // Resume what the project's online rules left queued (or what arrived while no Weft ran).
+    if (next.status === 'ready') online.opened(next.dir)
     emit('project.changed', { project: next })
     return next
   }
@@ -228,6 +232,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     pendingSpans.clear()
   }
   const announceSpans = (dir: string, traceIds: readonly string[], count: number) => {
+    // Online rules score what arrived, in the background (never on the ingest path).
+    online.spansArrived(dir, count)
     let pending = pendingSpans.get(dir)
     if (!pending) pendingSpans.set(dir, (pending = { traceIds: new Set(), spans: 0 }))
     pending.spans += count
@@ -246,6 +252,21 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   const ingestCandidates = async () => [...new Set([...(project?.status === 'ready' ? [project.dir] : []), ...(await recent.list()).map((p) => p.dir)])]
   const traceProjects = new TraceProjects({ read: readForIngest, candidates: ingestCandidates, spansAdded: announceSpans, indexInBackground: options.host !== 'cli' })
   let ingestStatus: { url: string | null; error: string | null } = { url: null, error: 'This host does not run an ingest server' }
+  const online = new OnlineService({
+    projects: traceProjects,
+    store: storeFor,
+    secrets,
+    providerOptions: options.providerOptions,
+    openDir: () => (project?.status === 'ready' ? path.resolve(project.dir) : null),
+    feedbackChanged: (event) => emit('feedback.changed', event),
+    changed: (event) => emit('online.changed', event),
+    backfill: (event) => emit('online.backfill', event),
+    progress: (event) => emit('progress', event),
+    background: options.host !== 'cli',
+    now: () => now().getTime(),
+  })
+  // A rule's `scorer:NAME`, judge rubric or model may have changed.
+  hub.on('objects.changed', () => online.objectsChanged())
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -344,6 +365,14 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       now,
     }),
     ...monitor.handlers,
+    ...createOnlineHandlers({
+      projectDir: () => requireProject().dir,
+      traces: (dir) => traceProjects.project(dir).traces,
+      store: requireStore,
+      service: online,
+      changed: (dir, ruleIds) => emit('online.changed', { dir: path.resolve(dir), ruleIds }),
+      now: () => now().getTime(),
+    }),
     ...createRepoHandlers({
       store: requireStore,
       changed: storeChanged,
@@ -387,6 +416,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       monitor.stop()
       if (spanTimer) clearTimeout(spanTimer)
       flushSpanEvents()
+      await online.close()
       await maintaining
       store?.close()
       store = null

@@ -59,6 +59,10 @@ export const FeedbackItemSchema = z.object({
   /** 1 or -1 for thumbs, a number, category or boolean for scores, null for notes (and Weave values that are not scalars). */
   value: z.union([z.number(), z.string(), z.boolean()]).nullable(),
   note: z.string().optional(),
+  /** Why a scorer gave this score (online evaluation: the scorer's or the judge's reason). */
+  reason: z.string().optional(),
+  /** Whether the score passed, when a scorer said. */
+  pass: z.boolean().optional(),
   by: z.string().nullable(),
   createdMs: z.number(),
   /** Where it came from: `ui`, `weave`, … */

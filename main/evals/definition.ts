@@ -68,9 +68,9 @@ function isTemplated(params: unknown, path: readonly PropertyKey[]): boolean {
 }
 
 /** Checks each scorer's type against the registry and its parameters against its schema; returns the issues. */
-function checkScorers(definition: EvaluationDefinition, file: string, lookup: (type: string) => Scorer | undefined): ErrorIssue[] {
+function checkScorers(scorers: readonly ResolvedScorer[], file: string, lookup: (type: string) => Scorer | undefined): ErrorIssue[] {
   const issues: ErrorIssue[] = []
-  definition.scorers.forEach((ref, i) => {
+  scorers.forEach((ref, i) => {
     const scorer = lookup(ref.type)
     if (!scorer) return void issues.push({ file, path: `scorers.${i}.type`, message: `unknown scorer type "${ref.type}"` })
     // A parameter that is a {{row}} template is filled per row; every other parameter is checked now.
@@ -96,7 +96,7 @@ function fail(file: string, issues: ErrorIssue[]): never {
  */
 export function parseEvaluation(text: string, file: string, lookup: (type: string) => Scorer | undefined, sets: readonly string[] = []): EvaluationDefinition {
   const definition = sets.length ? checkSets(text, file, sets) : parseYamlWithSchema(text, EvaluationDefinitionSchema, file)
-  const issues = checkScorers(definition, file, lookup)
+  const issues = checkScorers(definition.scorers, file, lookup)
   if (issues.length > 0) fail(file, issues)
   return definition
 }
@@ -130,7 +130,6 @@ export async function loadEvaluation(
   text: string, file: string, lookup: (type: string) => Scorer | undefined, reader: DefinitionReader, sets: readonly string[] = [],
 ): Promise<{ definition: EvaluationDefinition; pinned: Record<string, string> }> {
   const definition = sets.length ? checkSets(text, file, sets) : parseYamlWithSchema(text, EvaluationDefinitionSchema, file)
-  const pinned: Record<string, string> = {}
   const issues: ErrorIssue[] = []
   const missing = async (path: string, ref: string, kind: 'dataset' | 'prompt' | 'model') => {
     try {
@@ -142,29 +141,53 @@ export async function loadEvaluation(
   await missing('dataset', definition.dataset, 'dataset')
   if (definition.target.prompt) await missing('target.prompt', definition.target.prompt, 'prompt')
   if (definition.target.model) await missing('target.model', definition.target.model, 'model')
-  for (const [i, ref] of definition.scorers.entries()) {
+  const resolved = await resolveScorers(definition.scorers, file, lookup, reader)
+  definition.scorers = resolved.scorers
+  issues.push(...resolved.issues)
+  if (issues.length > 0) fail(file, issues)
+  return { definition, pinned: resolved.pinned }
+}
+
+/**
+ * Resolves `scorer:NAME` references (their params are the base, the ones
+ * written here override them) and checks every scorer: its type, its
+ * parameters, and that an LLM judge's rubric prompt and model config exist.
+ * Evaluation definitions and online rules (main/online) share it; issue
+ * paths are `scorers.N.…`.
+ */
+export async function resolveScorers(
+  written: readonly ResolvedScorer[], file: string, lookup: (type: string) => Scorer | undefined, reader: Pick<DefinitionReader, 'resolve' | 'readScorer'>,
+): Promise<{ scorers: ResolvedScorer[]; pinned: Record<string, string>; issues: ErrorIssue[] }> {
+  const scorers = written.map((s) => ({ ...s }))
+  const pinned: Record<string, string> = {}
+  const issues: ErrorIssue[] = []
+  for (const [i, ref] of scorers.entries()) {
     if (!ref.type.startsWith('scorer:')) continue
     try {
       const object = await reader.readScorer(ref.type)
       const base = parseYamlWithSchema(object.content, ScorerDefinitionSchema, object.file)
       pinned[`scorer.${ref.id}`] = object.ref
-      definition.scorers[i] = { ...ref, type: base.type, params: { ...base.params, ...ref.params }, ...((ref.columns ?? base.columns) ? { columns: ref.columns ?? base.columns } : {}) }
+      scorers[i] = { ...ref, type: base.type, params: { ...base.params, ...ref.params }, ...((ref.columns ?? base.columns) ? { columns: ref.columns ?? base.columns } : {}) }
     } catch (error) {
       const issue = error instanceof WeftError ? error.issues?.[0] : undefined
       issues.push({ file, path: `scorers.${i}.type`, message: `${ref.type}: ${issue?.file ? `${issue.file}${issue.line ? `:${issue.line}` : ''}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}` : (error as Error).message}` })
     }
   }
-  issues.push(...checkScorers(definition, file, lookup).filter((issue) => !issues.some((i) => i.path === issue.path)))
+  issues.push(...checkScorers(scorers, file, lookup).filter((issue) => !issues.some((i) => i.path === issue.path)))
   // An LLM judge's rubric prompt and model config must exist too (they are pinned when the run starts).
-  for (const [i, scorer] of definition.scorers.entries()) {
+  for (const [i, scorer] of scorers.entries()) {
     if (!lookup(scorer.type)?.meta.needsLlm) continue
     for (const [field, kind] of [['rubric', 'prompt'], ['model', 'model']] as const) {
       const ref = scorer.params[field]
-      if (typeof ref === 'string' && !ref.includes('{{')) await missing(`scorers.${i}.params.${field}`, ref, kind)
+      if (typeof ref !== 'string' || ref.includes('{{')) continue
+      try {
+        await reader.resolve(ref, kind)
+      } catch (error) {
+        issues.push({ file, path: `scorers.${i}.params.${field}`, message: `${ref}: ${(error as Error).message}` })
+      }
     }
   }
-  if (issues.length > 0) fail(file, issues)
-  return { definition, pinned }
+  return { scorers, pinned, issues }
 }
 
 /** A threshold from the command line: `category>=0.9`, `overall>=0.95`. */

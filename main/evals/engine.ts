@@ -107,7 +107,7 @@ async function pinJudges(store: ObjectStore, definition: EvaluationDefinition): 
 }
 
 /** Reads references for the definition check, through the object store. */
-function storeReader(store: ObjectStore): DefinitionReader {
+export function storeReader(store: ObjectStore): DefinitionReader {
   return {
     resolve: async (ref, kind) => ({ ref: (await store.resolve(parseRef(ref, kind))).ref }),
     async readScorer(ref) {

@@ -64,6 +64,18 @@ export interface FeedbackRow {
   extra: string | null
 }
 
+const inserts = new WeakMap<Database.Database, Database.Statement>()
+/** The insert, prepared once per connection: online scoring stores thousands of rows a second. */
+function insertStatement(db: Database.Database): Database.Statement {
+  let statement = inserts.get(db)
+  if (!statement) {
+    statement = db.prepare(`INSERT INTO feedback (id, span_id, trace_id, type, name, value, payload, creator, created_ms, source, target_ref, project_id, extra)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    inserts.set(db, statement)
+  }
+  return statement
+}
+
 /** Stores one feedback row and returns it. */
 export function addFeedback(db: Database.Database, input: FeedbackInput): Feedback {
   const row: Feedback = {
@@ -72,8 +84,7 @@ export function addFeedback(db: Database.Database, input: FeedbackInput): Feedba
     createdMs: input.createdMs ?? Date.now(), source: input.source, targetRef: input.targetRef ?? null,
     projectId: input.projectId ?? null, extra: input.extra ?? {},
   }
-  db.prepare(`INSERT INTO feedback (id, span_id, trace_id, type, name, value, payload, creator, created_ms, source, target_ref, project_id, extra)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+  insertStatement(db).run(
     row.id, row.spanId, row.traceId, row.type, row.name, JSON.stringify(row.value), JSON.stringify(row.payload), row.creator,
     row.createdMs, row.source, row.targetRef, row.projectId, JSON.stringify(row.extra),
   )
@@ -146,7 +157,10 @@ export function toFeedbackItem(f: Feedback): FeedbackItem {
   const note = text(f.payload.note)
   const withNote = note === undefined ? {} : { note }
   if (f.type === 'thumbs' || f.type === 'note' || f.type === 'score') {
-    return { ...base, kind: f.type, name: f.name ?? DEFAULT_FEEDBACK_NAMES[f.type], value: scalar(f.value), ...withNote }
+    // Scorers (online rules) say why and whether it passed.
+    const reason = f.type === 'score' ? text(f.payload.reason) : undefined
+    const pass = f.type === 'score' && typeof f.payload.pass === 'boolean' ? f.payload.pass : undefined
+    return { ...base, kind: f.type, name: f.name ?? DEFAULT_FEEDBACK_NAMES[f.type], value: scalar(f.value), ...withNote, ...(reason === undefined ? {} : { reason }), ...(pass === undefined ? {} : { pass }) }
   }
   if (f.type.startsWith('wandb.reaction.')) {
     const emoji = text(f.payload.emoji) ?? ''

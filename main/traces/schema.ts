@@ -159,6 +159,26 @@ export const MIGRATIONS: string[] = [
      id TEXT PRIMARY KEY, name TEXT NOT NULL, metric TEXT NOT NULL, score_name TEXT, op TEXT, model TEXT,
      comparator TEXT NOT NULL, threshold REAL NOT NULL, window_minutes INTEGER NOT NULL, enabled INTEGER NOT NULL,
      state TEXT NOT NULL, last_value REAL, changed_ms REAL, created_ms REAL NOT NULL);`,
+  // Online evaluation (issue 10): rules with their counters; one row per
+  // span a rule matched (state: skipped by sampling, queued, scored, failed),
+  // so live scoring, backfills and restarts never score a span twice; spans
+  // seen while still running, looked at again once they finish; and how far
+  // through `spans` (by rowid: a re-arrival that changes a span re-inserts
+  // it with a new rowid) the scorer has looked.
+  `CREATE TABLE online_rules (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, rule TEXT NOT NULL, paused INTEGER NOT NULL DEFAULT 0,
+     created_ms REAL NOT NULL, updated_ms REAL NOT NULL,
+     matched INTEGER NOT NULL DEFAULT 0, sampled INTEGER NOT NULL DEFAULT 0, scored INTEGER NOT NULL DEFAULT 0,
+     errors INTEGER NOT NULL DEFAULT 0, judge_tokens INTEGER NOT NULL DEFAULT 0, cost_usd REAL NOT NULL DEFAULT 0,
+     last_scored_ms REAL, last_error TEXT);
+   CREATE TABLE online_spans (
+     rule_id TEXT NOT NULL, trace_id TEXT NOT NULL, span_id TEXT NOT NULL, state TEXT NOT NULL,
+     priority INTEGER NOT NULL, job TEXT, attempts INTEGER NOT NULL DEFAULT 0, remaining TEXT,
+     PRIMARY KEY (rule_id, trace_id, span_id));
+   CREATE INDEX online_queue ON online_spans (priority) WHERE state = 'queued';
+   CREATE INDEX online_by_job ON online_spans (job) WHERE job IS NOT NULL;
+   CREATE TABLE online_waiting (trace_seq INTEGER NOT NULL, span_id TEXT NOT NULL, PRIMARY KEY (trace_seq, span_id)) WITHOUT ROWID;
+   CREATE TABLE online_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), span_rowid INTEGER NOT NULL);`,
 ]
 
 /** Opens and migrates a trace database; a damaged file is set aside so recording can continue. */

@@ -91,6 +91,9 @@ afterAll(async () => {
   for (const side of [inProcess, overHttp, overIpc]) fs.rmSync(side.root, { recursive: true, force: true })
 })
 
+/** The id online.save gives the first rule: a digest of its name and the (fixed) time. */
+const RULE_ID = `r${crypto.createHash('sha256').update(`json answers\0${FIXED_NOW().getTime()}`).digest('hex').slice(0, 15)}`
+
 /** A realistic session: every operation, valid and invalid, in order. */
 const SCENARIO: Array<[OperationName, unknown]> = [
   ['app.info', {}],
@@ -218,6 +221,20 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['monitor.saveAlert', { id: 'errors', name: 'Errors over 5%', metric: 'errorRate', comparator: '>', threshold: 0.05, windowMinutes: 5 }],
   ['monitor.alerts', {}],
   ['monitor.deleteAlert', { id: 'errors' }],
+  // Online evaluation rules (no spans are stored, so nothing gets scored: outcomes do not depend on timing).
+  ['online.rules', {}],
+  ['online.save', { name: 'json answers', filter: { name: 'llm.*', kind: 'llm', attributes: { env: 'production' } }, sampleRate: 0.5, scorers: [{ id: 'json', type: 'json-valid' }] }],
+  ['online.save', { name: 'needs expected', sampleRate: 1, scorers: [{ id: 'same', type: 'equals' }] }],
+  ['online.save', { name: 'judged', sampleRate: 1, scorers: [{ id: 'helpful', type: 'llm-judge', params: { rubric: 'prompt:no-rubric', model: 'model:no-judge' } }] }],
+  ['online.save', { name: 'json answers', sampleRate: 1, scorers: [{ id: 'json', type: 'json-valid' }] }],
+  ['online.pause', { id: RULE_ID, paused: true }],
+  ['online.backfill', { id: RULE_ID, fromMs: 0, toMs: 1 }],
+  ['online.pause', { id: RULE_ID, paused: false }],
+  ['online.backfill', { id: RULE_ID, fromMs: 0, toMs: 1 }],
+  ['online.cancelBackfill', { jobId: 'no-such-job' }],
+  ['online.rules', {}],
+  ['online.delete', { id: RULE_ID }],
+  ['online.delete', { id: RULE_ID }],
 ]
 
 /** The sample queue's version: the git blob id of its file (the sample is committed as shipped). */
@@ -310,6 +327,12 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'monitor.alerts': { request: { all: true }, field: '' },
   'monitor.saveAlert': { request: { name: 'Errors', metric: 'errorRate', comparator: '>', threshold: 5 }, field: 'threshold' },
   'monitor.deleteAlert': { request: {}, field: 'id' },
+  'online.rules': { request: { all: true }, field: '' },
+  'online.save': { request: { name: 'x', sampleRate: 2, scorers: [{ id: 'a', type: 'regex' }] }, field: 'sampleRate' },
+  'online.delete': { request: { id: '../x' }, field: 'id' },
+  'online.pause': { request: { id: 'r1' }, field: 'paused' },
+  'online.backfill': { request: { id: 'r1', fromMs: 10, toMs: 5 }, field: 'toMs' },
+  'online.cancelBackfill': { request: {}, field: 'jobId' },
 }
 
 describe('contract: in-process, HTTP and IPC agree', () => {

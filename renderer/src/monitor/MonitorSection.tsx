@@ -6,6 +6,7 @@
 import { useEffect, useState, type ComponentType } from 'react'
 import { useClient } from '../api/ClientContext'
 import { useProjectStore } from '../project/useProjectStore'
+import { RulesPanel } from '../online/RulesPanel'
 import { AlertsPanel } from './AlertsPanel'
 import { Dashboard } from './Dashboard'
 import { loadAlerts, loadDashboard, useMonitorStore } from './useMonitorStore'
@@ -24,6 +25,8 @@ export interface MonitorTab {
 export const MONITOR_TABS: MonitorTab[] = [
   { id: 'dashboard', label: 'Dashboard', Component: Dashboard },
   { id: 'alerts', label: 'Alerts', badge: () => useMonitorStore.getState().alerts.filter((a) => a.state === 'firing').length, Component: AlertsPanel },
+  // Online evaluation: rules that score production spans as they arrive.
+  { id: 'rules', label: 'Rules', Component: RulesPanel },
 ]
 
 /** The tab a hash like `#/monitor/alerts` names (the first tab otherwise). */

@@ -14,7 +14,14 @@ function describe(item: FeedbackItem): string {
   // Words, not emoji: a machine without an emoji font would show empty boxes.
   if (item.kind === 'thumbs') return item.value === 1 ? 'Good' : 'Bad'
   if (item.kind === 'note') return item.note ?? ''
-  return `${item.name}: ${String(item.value)}`
+  const value = typeof item.value === 'number' && !Number.isInteger(item.value) ? String(Number(item.value.toFixed(3))) : String(item.value)
+  return `${item.name}: ${value}`
+}
+
+/** Who gave it: an online rule (by its name), a person, or the source. */
+function origin(item: FeedbackItem): string {
+  if (item.source === 'online') return item.by ?? 'online rule'
+  return item.by ?? item.source
 }
 
 /** The panel for one span. */
@@ -100,10 +107,17 @@ export const FeedbackPanel = forwardRef<HTMLButtonElement, { traceId: string; sp
       {items.length > 0 && (
         <ul className="feedback-list">
           {items.map((item) => (
-            <li key={item.id}>
-              <span>{describe(item)}</span>
+            <li key={item.id} className={item.source === 'online' ? 'feedback-online' : undefined} data-source={item.source}>
+              {item.source === 'online' && <span className="feedback-badge">online</span>}
+              <span className="feedback-what">{describe(item)}</span>
+              {item.pass !== undefined && <span className={item.pass ? 'feedback-pass' : 'feedback-fail'}>{item.pass ? 'pass' : 'fail'}</span>}
+              {item.reason && (
+                <span className="feedback-reason" title={item.reason}>
+                  {item.reason}
+                </span>
+              )}
               <span className="feedback-meta">
-                {item.by ?? item.source} · {new Date(item.createdMs).toLocaleString()}
+                {origin(item)} · {new Date(item.createdMs).toLocaleString()}
               </span>
               {item.source === 'ui' && (
                 <button type="button" className="btn btn-small" aria-label={`Remove ${describe(item)}`} onClick={() => void remove(item.id)}>

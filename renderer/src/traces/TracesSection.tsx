@@ -19,6 +19,8 @@ import { loadIngestInfo, openSpan, openTrace, parseTraceHash, refreshOpenTrace, 
 
 /** Reload at most this often while spans stream in. */
 const REFRESH_MS = 1000
+/** The list refreshes for new feedback at most this often (a person's thumb shows at once; a rule's thousands of scores do not flood it). */
+const FEEDBACK_REFRESH_MS = 250
 
 /** The section. */
 export function TracesSection() {
@@ -59,11 +61,19 @@ export function TracesSection() {
       }, REFRESH_MS)
     })
     // Feedback shows in the list's rows: refresh them (the live tail decides whether now or on resume).
-    const stopFeedback = client.on('feedback.changed', () => tracesArrived(client, 0))
+    // Online rules score thousands of spans a second, each a feedback.changed: one refresh per FEEDBACK_REFRESH_MS at most.
+    let feedbackTimer: ReturnType<typeof setTimeout> | null = null
+    const stopFeedback = client.on('feedback.changed', () => {
+      feedbackTimer ??= setTimeout(() => {
+        feedbackTimer = null
+        tracesArrived(client, 0)
+      }, FEEDBACK_REFRESH_MS)
+    })
     return () => {
       stop()
       stopFeedback()
       if (timer) clearTimeout(timer)
+      if (feedbackTimer) clearTimeout(feedbackTimer)
     }
   }, [client, dir])
 
