@@ -140,6 +140,13 @@ describe('online evaluation in web mode', () => {
     expect(fake.requests).toHaveLength(9)
     await saveScreenshot(page, 'online-backfill')
 
+    // The dashboard moves with them: the spans are counted, and the rule's scorers are online score series.
+    await page.getByRole('tab', { name: 'Dashboard' }).click() // the last 24 hours
+    await expect.poll(() => page.getByTestId('monitor-total-count').textContent(), { timeout: 10_000 }).toMatch(/^(1[0-9]|[89])$/)
+    await expect.poll(() => page.getByTestId('chart-scores').textContent(), { timeout: 10_000 }).toContain('support answers/judge')
+    expect(await page.getByTestId('chart-scores').textContent()).toContain('support answers/greets')
+    await saveScreenshot(page, 'online-dashboard')
+
     // The scores are on the spans: the trace viewer's feedback shows the rule, the score, pass or fail and the reason.
     const delayed = chatSpan(12, '')
     await page.goto(`${server.baseUrl}#/traces/${delayed.traceId}/${delayed.id}`)

@@ -32,6 +32,11 @@ export default function MonitorCharts({ result }: MonitorChartsProps) {
   )
 }
 
+/** True when some value has no value in the bucket before or after it (a line cannot show it). */
+function hasIsolatedValue(values: ReadonlyArray<number | null>): boolean {
+  return values.some((v, i) => v !== null && (values[i - 1] ?? null) === null && (values[i + 1] ?? null) === null)
+}
+
 function Chart({ chart, x, theme, result }: { chart: ChartSpec; x: number[]; theme: 'light' | 'dark'; result: MonitorChartsProps['result'] }) {
   const { options, data } = useMemo(() => {
     const ink = INK[theme]
@@ -51,7 +56,8 @@ function Chart({ chart, x, theme, result }: { chart: ChartSpec; x: number[]; the
           width: 1.5,
           fill: chart.bars ? withAlpha(colour(s.label, i), 0.45) : undefined,
           paths: chart.bars ? uPlot.paths.bars!({ size: [0.8, 40] }) : undefined,
-          points: { show: false },
+          // Lines only join neighbouring buckets: a value with empty buckets on both sides would be an invisible dot.
+          points: { show: !chart.bars && hasIsolatedValue(s.values), size: 6, fill: colour(s.label, i) },
           spanGaps: false,
           value: (_u: uPlot, v: number | null) => formatChartValue(chart.unit, v),
         })),
