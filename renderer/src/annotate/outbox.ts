@@ -86,6 +86,11 @@ export class AnnotationOutbox {
     return this.status
   }
 
+  /** Resolves when the drain under way (if any) has finished; starts none. */
+  idle(): Promise<void> {
+    return this.draining ?? Promise.resolve()
+  }
+
   /** Stops retrying (the project closed); entries stay for the next sender. */
   stop(): void {
     this.stopped = true
@@ -94,8 +99,8 @@ export class AnnotationOutbox {
 
   /**
    * Sends everything pending, a batch at a time. One drain runs at once; a
-   * call during it makes it go round again, so nothing put meanwhile waits
-   * for the next backoff. Resolves when the outbox is empty or a retry is scheduled.
+   * call during it makes it go round again at once, so nothing put meanwhile
+   * waits for the next backoff. Resolves when the outbox is empty or a retry is scheduled.
    */
   drain(): Promise<void> {
     if (this.stopped) return Promise.resolve()
@@ -107,11 +112,13 @@ export class AnnotationOutbox {
     this.draining = (async () => {
       try {
         do {
+          // A call during the drain (a new label, the connection back) means: try now, not after the backoff.
           this.again = false
+          this.cancelTimer()
           while (!this.stopped && (await this.sendBatch())) {
             // next batch
           }
-        } while (this.again && !this.stopped && this.timer === null)
+        } while (this.again && !this.stopped)
       } finally {
         this.draining = null
         this.setStatus({ sending: false })

@@ -100,5 +100,6 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
   // A project with no traces yet, receiving on the default port.
   client.handle('ingest.info', () => ({ url: 'http://127.0.0.1:4319', error: null, token: `weft_${'t'.repeat(32)}`, traceCount: 0 }))
   client.handle('traces.list', () => ({ traces: [], nextCursor: null }))
+  client.handle('annotations.queues', () => ({ queues: [] }))
   return client
 }

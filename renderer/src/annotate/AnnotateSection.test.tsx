@@ -1,0 +1,266 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { AnnotationInput, AnnotationItem, QueueDefinition } from '../../../common/schemas/annotation'
+import { WeftError } from '../../../common/errors'
+import { db } from '../state/db'
+import { saveSetting } from '../state/uiState'
+import { createFakeClient, entry, sampleProject, type FakeClient } from '../test/fakeClient'
+import { renderApp, resetAppState } from '../test/renderApp'
+import { resetAnnotate } from './useAnnotateStore'
+import { useOutboxStore } from './useOutbox'
+
+const VERSION = 'f'.repeat(40)
+const DEFINITION: QueueDefinition = {
+  description: 'Is the triage right?',
+  source: { dataset: 'tickets' },
+  fields: [
+    { name: 'correct', type: 'binary', required: true },
+    { name: 'category', type: 'categorical', options: ['billing', 'bug', 'other'], required: true },
+    { name: 'note', type: 'text', maxLength: 2000, required: false },
+  ],
+  expected: true,
+}
+
+const items = (n: number): AnnotationItem[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `r${i + 1}`,
+    input: { ticket: `ticket number ${i + 1}`, body: 'a long line '.repeat(20) },
+    output: `category ${i + 1}`,
+    expected: { category: 'billing' },
+    metadata: { source: 'email' },
+    traceId: i === 0 ? 'trace-1' : null,
+    annotations: [],
+  }))
+
+interface Setup {
+  client: FakeClient
+  submitted: AnnotationInput[][]
+  outboxAtSubmit: number[]
+  fail: { next: number }
+}
+
+function setup(count = 3): Setup {
+  const client = createFakeClient({ project: sampleProject(), objects: [entry('dataset', 'tickets'), entry('queue', 'triage')] })
+  const all = items(count)
+  const submitted: AnnotationInput[][] = []
+  const outboxAtSubmit: number[] = []
+  const fail = { next: 0 }
+  client.handle('annotations.queues', () => ({
+    queues: [{ name: 'triage', version: VERSION, definition: DEFINITION, total: count, done: 0, byAnnotator: {} }],
+  }))
+  client.handle('annotations.items', ({ offset = 0, limit = 50 }) => ({
+    queue: { name: 'triage', version: VERSION, definition: DEFINITION },
+    total: all.length,
+    items: all.slice(offset, offset + limit),
+  }))
+  client.handle('annotations.submit', async ({ annotations }) => {
+    outboxAtSubmit.push(await db.outbox.count())
+    if (fail.next > 0) {
+      fail.next--
+      throw new WeftError('INTERNAL', 'Cannot reach the Weft server. Is `weft serve` still running?')
+    }
+    submitted.push(annotations)
+    return { stored: annotations.map((a) => a.id), stale: [], rejected: [] }
+  })
+  return { client, submitted, outboxAtSubmit, fail }
+}
+
+/** A key pressed on whatever has focus, as the keyboard would. */
+function press(key: string, init: Partial<KeyboardEventInit> = {}) {
+  const target = document.activeElement ?? document.body
+  fireEvent.keyDown(target, { key, bubbles: true, cancelable: true, ...init })
+}
+
+async function openQueue(s: Setup, annotator: string | null = 'ana') {
+  if (annotator) await saveSetting('annotator', annotator)
+  window.location.hash = '#/annotate/queue/triage'
+  renderApp(s.client)
+  if (annotator) await screen.findByText('Item 1 of 3')
+}
+
+beforeEach(async () => {
+  await resetAppState()
+  resetAnnotate(false)
+})
+
+describe('Annotate section', () => {
+  it('asks who is annotating the first time and remembers it', async () => {
+    const s = setup()
+    await openQueue(s, null)
+    const dialog = await screen.findByTestId('annotator-dialog')
+    fireEvent.change(within(dialog).getByLabelText('Annotator name'), { target: { value: '  Ana  ' } })
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Start annotating' }))
+    await screen.findByText('Item 1 of 3')
+    expect(screen.getByTestId('annotator-name').textContent).toBe('Ana')
+    await waitFor(async () => expect((await db.settings.get('annotator'))?.value).toBe('Ana'))
+  })
+
+  it('labels items with the keyboard: keys pick values, Enter submits through the outbox and moves on', async () => {
+    const s = setup()
+    await openQueue(s)
+    const view = screen.getByTestId('annotation-view')
+    await waitFor(() => expect(document.activeElement).toBe(view))
+    expect(view.textContent).toContain('ticket number 1')
+    expect(screen.getByRole('link', { name: 'Open its trace' }).getAttribute('href')).toBe('#/traces/trace-1')
+
+    // Letters that are not commands type nothing anywhere.
+    press('x')
+    press('h')
+    expect((screen.getByTestId('field-note').querySelector('textarea') as HTMLTextAreaElement).value).toBe('')
+
+    press('y')
+    expect(screen.getByTestId('value-correct').textContent).toBe('yes')
+    press('Tab')
+    press('2')
+    expect(screen.getByTestId('value-category').textContent).toBe('bug')
+    press('Enter')
+    await screen.findByText('Item 2 of 3')
+    await waitFor(() => expect(s.submitted).toHaveLength(1))
+    // The label was in IndexedDB when the workbench was called, and left it once stored.
+    expect(s.outboxAtSubmit[0]).toBe(1)
+    await waitFor(async () => expect(await db.outbox.count()).toBe(0))
+    const [first] = s.submitted[0]!
+    expect(first).toMatchObject({ queue: 'triage', queueVersion: VERSION, itemId: 'r1', annotator: 'ana', values: { correct: true, category: 'bug' } })
+    expect(first!.id).toMatch(/^[0-9a-f]{40}$/)
+
+    // Item 2: no, other, and a note typed after t; Esc leaves the text field, Enter submits.
+    await waitFor(() => expect(document.activeElement).toBe(view))
+    press('n')
+    press('ArrowDown')
+    press('3')
+    press('Tab')
+    press('t')
+    const note = screen.getByTestId('field-note').querySelector('textarea') as HTMLTextAreaElement
+    await waitFor(() => expect(document.activeElement).toBe(note))
+    fireEvent.change(note, { target: { value: 'printer, not billing' } })
+    press('Escape')
+    await waitFor(() => expect(document.activeElement).toBe(view))
+    press('j') // moving on without Enter keeps the draft
+    await screen.findByText('Item 3 of 3')
+    press('k')
+    await screen.findByText('Item 2 of 3')
+    expect(screen.getByTestId('ann-item-status').textContent).toBe('not submitted yet')
+    expect(screen.getByTestId('value-note').textContent).toBe('printer, not billing')
+    press('Enter')
+    await screen.findByText('Item 3 of 3')
+    await waitFor(() => expect(s.submitted.flat().map((a) => a.itemId)).toEqual(['r1', 'r2']))
+    expect(s.submitted.flat()[1]!.values).toEqual({ correct: false, category: 'other', note: 'printer, not billing' })
+
+    // Back to item 1: its label shows as given; changing it keeps the id and bumps updatedMs.
+    press('k')
+    press('k')
+    await screen.findByText('Item 1 of 3')
+    expect(screen.getByTestId('value-correct').textContent).toBe('yes')
+    expect(screen.getByTestId('ann-item-status').textContent).toBe('saved')
+    press('Tab')
+    press('1')
+    press('Enter')
+    await waitFor(() => expect(s.submitted).toHaveLength(3))
+    const again = s.submitted[2]![0]!
+    expect(again.id).toBe(first!.id)
+    expect(again.updatedMs).toBeGreaterThan(first!.updatedMs)
+    expect(again.values).toEqual({ correct: true, category: 'billing' })
+  })
+
+  it('keeps an incomplete label and goes to the missing field instead of moving on', async () => {
+    const s = setup()
+    await openQueue(s)
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('annotation-view')))
+    press('1')
+    press('Enter')
+    expect(await screen.findByTestId('ann-message')).toHaveProperty('textContent', expect.stringContaining('category still needs a value'))
+    expect(screen.getByText('Item 1 of 3')).toBeTruthy()
+    expect(screen.getByTestId('field-category').getAttribute('aria-current')).toBe('true')
+  })
+
+  it('edits the expected answer with e: Mod+Enter keeps valid JSON, Esc cancels, bad JSON says which line', async () => {
+    const s = setup()
+    await openQueue(s)
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('annotation-view')))
+    press('e')
+    const editor = await screen.findByLabelText('Expected answer')
+    await waitFor(() => expect(document.activeElement).toBe(editor))
+    fireEvent.change(editor, { target: { value: '{\n  "category": \n}' } })
+    press('Enter', { ctrlKey: true })
+    expect((await screen.findByRole('alert')).textContent).toMatch(/not valid JSON \(line 3, column 1\)/)
+    fireEvent.change(editor, { target: { value: '{"category": "bug"}' } })
+    press('Enter', { ctrlKey: true })
+    await screen.findByText('Expected (corrected)')
+    press('y')
+    press('Tab')
+    press('1')
+    press('Enter')
+    await waitFor(() => expect(s.submitted).toHaveLength(1))
+    expect(s.submitted[0]![0]!.expected).toEqual({ category: 'bug' })
+  })
+
+  it('shows labels waiting to sync while the workbench is down and sends them when it is back', async () => {
+    const s = setup()
+    s.fail.next = 1
+    await openQueue(s)
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('annotation-view')))
+    press('y')
+    press('Tab')
+    press('1')
+    press('Enter')
+    expect((await screen.findByTestId('outbox-indicator')).textContent).toContain('1 waiting to sync')
+    await waitFor(() => expect(s.outboxAtSubmit).toHaveLength(1))
+    expect(screen.getByTestId('outbox-status').textContent).toContain('1 waiting to sync')
+    press('k')
+    await screen.findByText('Item 1 of 3')
+    expect(screen.getByTestId('ann-item-status').textContent).toBe('waiting to sync')
+    // The connection coming back sends at once, without waiting for the backoff.
+    act(() => s.client.setConnection('connected'))
+    await act(async () => {
+      await useOutboxStore.getState().outbox!.drain()
+    })
+    await waitFor(() => expect(screen.queryByTestId('outbox-indicator')).toBeNull())
+    expect(s.submitted.flat().map((a) => a.itemId)).toEqual(['r1'])
+    await waitFor(() => expect(screen.getByTestId('ann-item-status').textContent).toBe('saved'))
+  })
+
+  it('shows refused labels with the server message until sent again or discarded', async () => {
+    const s = setup()
+    s.client.handle('annotations.submit', ({ annotations }) => ({
+      stored: [],
+      stale: [],
+      rejected: annotations.map((a) => ({ id: a.id, path: 'values.category', message: 'is not an option of this queue version' })),
+    }))
+    await openQueue(s)
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('annotation-view')))
+    press('y')
+    press('Tab')
+    press('1')
+    press('Enter')
+    const refused = await screen.findByRole('region', { name: 'Refused labels' })
+    expect(refused.textContent).toContain('values.category: is not an option of this queue version')
+    expect(await db.outbox.count()).toBe(1)
+    fireEvent.click(within(refused).getByRole('button', { name: 'Discard' }))
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Refused labels' })).toBeNull())
+    expect(await db.outbox.count()).toBe(0)
+  })
+
+  it('? shows the annotation keys in the shortcuts overlay', async () => {
+    const s = setup()
+    await openQueue(s)
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('annotation-view')))
+    press('?')
+    const keys = await screen.findByTestId('annotate-keys')
+    expect(keys.textContent).toContain('Submit and go to the next item')
+    expect(keys.textContent).toContain("Pick the field's option")
+  })
+
+  it('lists queues with progress per annotator', async () => {
+    const s = setup()
+    s.client.handle('annotations.queues', () => ({
+      queues: [{ name: 'triage', version: VERSION, definition: DEFINITION, total: 10, done: 4, byAnnotator: { ana: 4, ben: 2 } }],
+    }))
+    await saveSetting('annotator', 'ana')
+    window.location.hash = '#/annotate'
+    renderApp(s.client)
+    const card = await screen.findByTestId('queue-triage')
+    expect(card.textContent).toContain('4 / 10 done')
+    expect(card.textContent).toContain('dataset tickets')
+    expect(card.textContent).toContain('ben 2')
+  })
+})
