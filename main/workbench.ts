@@ -19,6 +19,7 @@ import { createRepoHandlers } from './repoHandlers'
 import { createRunHandlers, type RunHandlerContext } from './runHandlers'
 import { createTraceHandlers } from './traceHandlers'
 import { createEvalHandlers } from './evalHandlers'
+import { createAnnotationHandlers } from './annotationHandlers'
 import { closeProjectCaches } from './providers/cache'
 import { createProviders } from './providers/registry'
 import { evalWorkerFile } from './evals/worker/host'
@@ -324,6 +325,13 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       spansAdded: (dir, traceIds, count) => traceProjects.project(dir).spansAdded(traceIds, count),
       worker: options.evalWorker !== undefined ? options.evalWorker : options.host === 'cli' ? null : evalWorkerFile(),
       secrets,
+    }),
+    ...createAnnotationHandlers({
+      store: requireStore,
+      traces: () => traceProjects.project(requireProject().dir).traces,
+      changed: storeChanged,
+      emit: (event) => emit('annotations.changed', event),
+      now,
     }),
     ...createRepoHandlers({
       store: requireStore,

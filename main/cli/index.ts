@@ -15,6 +15,7 @@ import { DEFAULT_INGEST_PORT } from '../server/ingest/ingestServer'
 import { registerTraceCommands } from './traceCommands'
 import { registerEvalCommands } from './evalCommands'
 import { registerRepoCommands } from './repoCommands'
+import { registerAnnotateCommands } from './annotateCommands'
 
 /** Default port of `weft serve`; stable so bookmarks and SDK settings keep working. */
 export const DEFAULT_PORT = 4141
@@ -207,6 +208,7 @@ export function buildProgram(io: CliIO, state: { exitCode: number } = { exitCode
   registerRepoCommands(program, ctx)
   registerTraceCommands(program, ctx)
   registerEvalCommands(program, ctx)
+  registerAnnotateCommands(program, ctx)
   return program
 }
 

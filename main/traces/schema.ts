@@ -113,6 +113,15 @@ export const MIGRATIONS: string[] = [
   // so they can be shown where this project's store lacks them.
   `ALTER TABLE eval_runs ADD COLUMN imported_ms REAL;
    CREATE TABLE eval_objects (ref TEXT PRIMARY KEY, content TEXT NOT NULL);`,
+  // Annotations (issue 10): one per queue item and annotator, id made by the
+  // client's outbox. values/expected are JSON (expected NULL: not corrected;
+  // 'null': corrected to null); complete is 1 when every required field of the
+  // queue version it names has a value. stored_ms is when it first arrived.
+  `CREATE TABLE annotations (
+     id TEXT PRIMARY KEY, queue TEXT NOT NULL, item_id TEXT NOT NULL, annotator TEXT NOT NULL, queue_version TEXT NOT NULL,
+     values_json TEXT NOT NULL, expected_json TEXT, note TEXT, updated_ms REAL NOT NULL, stored_ms REAL NOT NULL, complete INTEGER NOT NULL);
+   CREATE UNIQUE INDEX annotations_by_item ON annotations (queue, item_id, annotator);
+   CREATE INDEX annotations_by_queue ON annotations (queue, stored_ms);`,
 ]
 
 /** Opens and migrates a trace database; a damaged file is set aside so recording can continue. */

@@ -3,6 +3,7 @@
  * mode's HTTP transport and the desktop's IPC handler give identical results —
  * identical error codes and messages for invalid input included.
  */
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -196,7 +197,34 @@ const SCENARIO: Array<[OperationName, unknown]> = [
   ['evals.pinned', { runId: 'no-such-run' }],
   ['evals.diff', { baseline: 'no-such-run', candidate: 'other', key: 'prompt' }],
   ['weave.importDataset', { name: 'tickets', as: 'weave-tickets' }],
+  // Annotation: the sample's queue over the tickets, two annotators, one refused value, a resubmission, write-back.
+  ['annotations.queues', {}],
+  ['annotations.items', { queue: 'ticket-review', annotator: 'ana', filter: 'todo', limit: 2 }],
+  ['annotations.submit', { annotations: [
+    { ...annotation('ana-t-001', 'ana', 't-001'), values: { category: 'billing', urgent: true } },
+    { ...annotation('bo--t-001', 'bo', 't-001'), values: { category: 'billing', urgent: false, clarity: 4 }, note: 'clear, "quoted"' },
+    { ...annotation('ana-t-002', 'ana', 't-002'), values: { category: 'refund', urgent: true } },
+  ] }],
+  ['annotations.submit', { annotations: [{ ...annotation('ana-t-001', 'ana', 't-001'), values: { category: 'bug', urgent: true } }] }],
+  ['annotations.items', { queue: 'ticket-review', annotator: 'ana', filter: 'done' }],
+  ['annotations.list', { queue: 'ticket-review' }],
+  ['annotations.agreement', { queue: 'ticket-review' }],
+  ['annotations.export', { queue: 'ticket-review', format: 'csv' }],
+  ['annotations.writeBack', { queue: 'ticket-review', resolve: { annotator: 'bo' } }],
+  ['annotations.writeBack', { queue: 'ticket-review', resolve: { annotator: 'bo' } }],
+  ['annotations.writeBack', { queue: 'nope' }],
 ]
+
+/** The sample queue's version: the git blob id of its file (the sample is committed as shipped). */
+function sampleQueueVersion(): string {
+  const text = fs.readFileSync(path.resolve(import.meta.dirname, '../../resources/sample-project/queues/ticket-review.yaml'))
+  return crypto.createHash('sha1').update(`blob ${text.length}\0`).update(text).digest('hex')
+}
+
+/** An annotation of the sample queue (values set by the caller). */
+function annotation(id: string, annotator: string, itemId: string) {
+  return { id, queue: 'ticket-review', queueVersion: sampleQueueVersion(), itemId, annotator, updatedMs: 1_700_000_000_000 }
+}
 
 /** One invalid request for every operation; the suite fails when an operation lacks one. */
 const INVALID: Record<OperationName, { request: unknown; field: string }> = {
@@ -265,6 +293,13 @@ const INVALID: Record<OperationName, { request: unknown; field: string }> = {
   'evals.pinned': { request: {}, field: 'runId' },
   'evals.diff': { request: { baseline: 'a', candidate: 'b' }, field: 'key' },
   'weave.importDataset': { request: { name: 'tickets', as: '../escape' }, field: 'as' },
+  'annotations.queues': { request: { name: 'x' }, field: '' },
+  'annotations.items': { request: { queue: 'ticket-review', limit: 500 }, field: 'limit' },
+  'annotations.submit': { request: { annotations: [] }, field: 'annotations' },
+  'annotations.list': { request: {}, field: 'queue' },
+  'annotations.agreement': { request: { queue: '../x' }, field: 'queue' },
+  'annotations.writeBack': { request: { queue: 'ticket-review', resolve: 'vote' }, field: 'resolve' },
+  'annotations.export': { request: { queue: 'ticket-review', format: 'xlsx' }, field: 'format' },
 }
 
 describe('contract: in-process, HTTP and IPC agree', () => {

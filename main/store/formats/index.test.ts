@@ -30,7 +30,7 @@ const MESSY: [ObjectKind, string, string][] = [
 describe('canonicalize', () => {
   it('reads every object of the sample project', () => {
     const files = sampleFiles()
-    expect(files.map((f) => f.kind).sort()).toEqual(['dataset', 'evaluation', 'model', 'model', 'prompt', 'prompt'])
+    expect(files.map((f) => f.kind).sort()).toEqual(['dataset', 'evaluation', 'model', 'model', 'prompt', 'prompt', 'queue'])
     for (const { kind, file, text } of files) {
       const { content, data } = canonicalize(kind, text, file)
       expect(data, file).toBeTruthy()
