@@ -84,12 +84,19 @@ export function NewQueueForm({ onClose, onCreated }: { onClose: () => void; onCr
       >
         <label className="field">
           <span className="field-label">Name</span>
-          <input autoFocus value={draft.name} onChange={(e) => set({ name: e.target.value })} placeholder="e.g. tickets-review" spellCheck={false} />
+          <input
+            autoFocus
+            aria-label="Queue name"
+            value={draft.name}
+            onChange={(e) => set({ name: e.target.value })}
+            placeholder="e.g. tickets-review"
+            spellCheck={false}
+          />
           <span className="field-hint">Saved as queues/{draft.name.trim() || 'NAME'}.yaml — a versioned file like prompts and datasets.</span>
         </label>
         <label className="field">
           <span className="field-label">Description</span>
-          <input value={draft.description} onChange={(e) => set({ description: e.target.value })} placeholder="What annotators judge, in one line" />
+          <input aria-label="Description" value={draft.description} onChange={(e) => set({ description: e.target.value })} placeholder="What annotators judge, in one line" />
         </label>
         <fieldset className="field">
           <legend className="field-label">Items come from</legend>
@@ -222,7 +229,7 @@ export function NewQueueForm({ onClose, onCreated }: { onClose: () => void; onCr
               ))}
             </div>
           ))}
-          <button type="button" className="btn btn-small" onClick={() => set({ fields: [...draft.fields, emptyField()] })} disabled={draft.fields.length >= 20}>
+          <button type="button" className="btn btn-small queue-add-field" onClick={() => set({ fields: [...draft.fields, emptyField()] })} disabled={draft.fields.length >= 20}>
             Add field
           </button>
           {problems
