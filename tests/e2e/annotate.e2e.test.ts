@@ -193,7 +193,7 @@ describe('annotate', () => {
         queueVersion: review.version,
         itemId: a.itemId,
         annotator: 'ben',
-        values: { category: i < 6 ? a.values.category : 'other', urgent: a.values.urgent },
+        values: { category: i < 6 ? a.values.category! : 'other', urgent: a.values.urgent! },
         updatedMs: Date.now(),
       })),
     })

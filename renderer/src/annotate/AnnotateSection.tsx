@@ -107,22 +107,7 @@ export function AnnotateSection() {
             </button>
           </span>
         )}
-        {routeQueue ? (
-          <>
-            <button type="button" className="btn btn-small" onClick={() => setTool({ queue: routeQueue, tool: 'agreement' })}>
-              Agreement
-            </button>
-            <button type="button" className="btn btn-small" onClick={() => setTool({ queue: routeQueue, tool: 'writeBack' })}>
-              Write back…
-            </button>
-            <button type="button" className="btn btn-small" onClick={() => void exportQueue(client, routeQueue, 'jsonl')}>
-              Export JSONL
-            </button>
-            <button type="button" className="btn btn-small" onClick={() => void exportQueue(client, routeQueue, 'csv')}>
-              Export CSV
-            </button>
-          </>
-        ) : (
+        {!routeQueue && (
           <button type="button" className="btn btn-small btn-primary" onClick={() => setCreating(true)}>
             New queue
           </button>
@@ -133,7 +118,24 @@ export function AnnotateSection() {
         <RefusedLabels />
         {routeQueue ? (
           annotator ? (
-            <AnnotationView />
+            <AnnotationView
+              tools={
+                <>
+                  <button type="button" className="btn btn-small" tabIndex={-1} onClick={() => setTool({ queue: routeQueue, tool: 'agreement' })}>
+                    Agreement
+                  </button>
+                  <button type="button" className="btn btn-small" tabIndex={-1} onClick={() => setTool({ queue: routeQueue, tool: 'writeBack' })}>
+                    Write back…
+                  </button>
+                  <button type="button" className="btn btn-small" tabIndex={-1} onClick={() => void exportQueue(client, routeQueue, 'jsonl')}>
+                    Export JSONL
+                  </button>
+                  <button type="button" className="btn btn-small" tabIndex={-1} onClick={() => void exportQueue(client, routeQueue, 'csv')}>
+                    Export CSV
+                  </button>
+                </>
+              }
+            />
           ) : null
         ) : (
           <div className="ann-list-page">

@@ -4,7 +4,7 @@
  * fields on the right. Keys act only while the view itself has focus, and text
  * is typed only after `t`/Enter opened a field, so navigating never types.
  */
-import { useEffect, useRef, type KeyboardEvent } from 'react'
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react'
 import { useClient, useHost } from '../api/ClientContext'
 import { isTextTarget } from '../app/shortcuts'
 import { formatValue, valueForKey, choicesOf } from './fields'
@@ -31,8 +31,8 @@ const FILTERS: { id: ItemFilter; label: string }[] = [
 
 const NEXT_FILTER: Record<ItemFilter, ItemFilter> = { todo: 'done', done: 'all', all: 'todo' }
 
-/** The annotation view of the open queue. */
-export function AnnotationView() {
+/** The annotation view of the open queue; `tools` go at the end of its toolbar (agreement, write-back, export). */
+export function AnnotationView({ tools }: { tools?: ReactNode }) {
   const client = useClient()
   const { isMac } = useHost()
   const open = useAnnotateStore((s) => s.open)
@@ -152,9 +152,7 @@ export function AnnotationView() {
           {status}
         </span>
         <span className="spacer" />
-        <span className="ann-hint muted">
-          <kbd>j</kbd>/<kbd>k</kbd> item · <kbd>Tab</kbd> field · <kbd>1</kbd>–<kbd>9</kbd> pick · <kbd>Enter</kbd> submit · <kbd>?</kbd> keys
-        </span>
+        {tools}
       </div>
       {open.error && (
         <p className="error-text pad" role="alert">
@@ -184,6 +182,10 @@ export function AnnotationView() {
           <aside className="ann-side" aria-label="Score fields">
             <FieldsPanel values={values} />
             <OtherAnnotators />
+            <p className="ann-hint muted">
+              <kbd>j</kbd>/<kbd>k</kbd> item · <kbd>Tab</kbd> field · <kbd>1</kbd>–<kbd>9</kbd> pick · <kbd>Enter</kbd> submit · <kbd>e</kbd> expected ·{' '}
+              <kbd>?</kbd> all keys
+            </p>
             {own && !dirty && (
               <p className="muted ann-own">
                 Your label: {fields.map((f) => `${f.name} ${formatValue((own.values as Record<string, never>)[f.name])}`).join(' · ')}

@@ -44,6 +44,12 @@ export function ItemPanel({ item }: { item: AnnotationItem }) {
           </a>
         )}
       </div>
+      {open.definition.instructions && (
+        <details className="ann-instructions">
+          <summary>Instructions</summary>
+          <pre className="ann-value">{open.definition.instructions}</pre>
+        </details>
+      )}
       <Block title="Input" value={item.input} />
       {item.output !== undefined && <Block title="Output" value={item.output} />}
       {open.mode === 'expected' ? (
