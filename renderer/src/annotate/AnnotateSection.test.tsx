@@ -39,20 +39,21 @@ interface Setup {
   fail: { next: number }
 }
 
-function setup(count = 3): Setup {
+function setup(count = 3, definition: QueueDefinition = DEFINITION): Setup {
   const client = createFakeClient({ project: sampleProject(), objects: [entry('dataset', 'tickets'), entry('queue', 'triage')] })
   const all = items(count)
   const submitted: AnnotationInput[][] = []
   const outboxAtSubmit: number[] = []
   const fail = { next: 0 }
   client.handle('annotations.queues', () => ({
-    queues: [{ name: 'triage', version: VERSION, definition: DEFINITION, total: count, done: 0, byAnnotator: {} }],
+    queues: [{ name: 'triage', version: VERSION, definition, total: count, done: 0, byAnnotator: {} }],
   }))
-  client.handle('annotations.items', ({ offset = 0, limit = 50 }) => ({
-    queue: { name: 'triage', version: VERSION, definition: DEFINITION },
-    total: all.length,
-    items: all.slice(offset, offset + limit),
-  }))
+  // Like the workbench: todo is what this annotator has not completed, in source order.
+  client.handle('annotations.items', ({ offset = 0, limit = 50, filter = 'all', annotator }) => {
+    const doneBy = new Set(submitted.flat().filter((a) => a.annotator === annotator).map((a) => a.itemId))
+    const matching = all.filter((i) => (filter === 'todo' ? !doneBy.has(i.id) : filter === 'done' ? doneBy.has(i.id) : true))
+    return { queue: { name: 'triage', version: VERSION, definition }, total: matching.length, items: matching.slice(offset, offset + limit) }
+  })
   client.handle('annotations.submit', async ({ annotations }) => {
     outboxAtSubmit.push(await db.outbox.count())
     if (fail.next > 0) {
@@ -71,11 +72,11 @@ function press(key: string, init: Partial<KeyboardEventInit> = {}) {
   fireEvent.keyDown(target, { key, bubbles: true, cancelable: true, ...init })
 }
 
-async function openQueue(s: Setup, annotator: string | null = 'ana') {
+async function openQueue(s: Setup, annotator: string | null = 'ana', total = 3) {
   if (annotator) await saveSetting('annotator', annotator)
   window.location.hash = '#/annotate/queue/triage'
   renderApp(s.client)
-  if (annotator) await screen.findByText('Item 1 of 3')
+  if (annotator) await screen.findByText(`Item 1 of ${total}`)
 }
 
 beforeEach(async () => {
@@ -262,5 +263,67 @@ describe('Annotate section', () => {
     expect(card.textContent).toContain('4 / 10 done')
     expect(card.textContent).toContain('dataset tickets')
     expect(card.textContent).toContain('ben 2')
+  })
+
+  it('picks small numeric ranges with number keys and types wide ones, refusing values out of range', async () => {
+    const s = setup(3, {
+      source: { dataset: 'tickets' },
+      fields: [
+        { name: 'stars', type: 'numeric', min: 1, max: 5, step: 1, required: true },
+        { name: 'minutes', type: 'numeric', min: 0, max: 600, step: 1, required: true },
+      ],
+      expected: true,
+    })
+    await openQueue(s)
+    const view = screen.getByTestId('annotation-view')
+    await waitFor(() => expect(document.activeElement).toBe(view))
+    press('4')
+    expect(screen.getByTestId('value-stars').textContent).toBe('4')
+    press('Tab')
+    press('7') // a digit on a wide range starts typing with it
+    const input = screen.getByTestId('field-minutes').querySelector('input') as HTMLInputElement
+    await waitFor(() => expect(document.activeElement).toBe(input))
+    expect(input.value).toBe('7')
+    fireEvent.change(input, { target: { value: '7000' } })
+    press('Enter')
+    expect((await screen.findByRole('alert')).textContent).toBe('minutes must be between 0 and 600')
+    fireEvent.change(input, { target: { value: '75' } })
+    press('Enter')
+    await waitFor(() => expect(document.activeElement).toBe(view))
+    expect(screen.getByTestId('value-minutes').textContent).toBe('75')
+    press('Enter')
+    await waitFor(() => expect(s.submitted.flat()[0]?.values).toEqual({ stars: 4, minutes: 75 }))
+  })
+
+  it('pages through a long todo list without skipping items that moved up as others were done', async () => {
+    const s = setup(120)
+    await openQueue(s, 'ana', 120)
+    const view = screen.getByTestId('annotation-view')
+    const seen: string[] = []
+    for (let n = 0; n < 60; n++) {
+      await waitFor(() => expect(document.activeElement).toBe(view))
+      seen.push(view.querySelector('.ann-item-id code')!.textContent!)
+      press('y')
+      press('Tab')
+      press('1')
+      press('Enter')
+      await screen.findByText(`Item ${n + 2} of 120`)
+    }
+    await waitFor(() => expect(s.submitted.flat()).toHaveLength(60))
+    seen.push(view.querySelector('.ann-item-id code')!.textContent!)
+    expect(seen).toEqual(Array.from({ length: 61 }, (_, i) => `r${i + 1}`))
+    const pages = s.client.calls.filter((c) => c.name === 'annotations.items').map((c) => (c.request as { offset: number }).offset)
+    expect(pages.length).toBeGreaterThan(1)
+  }, 20_000)
+
+  it('reopens the queue for another annotator after Change', async () => {
+    const s = setup()
+    await openQueue(s)
+    fireEvent.click(screen.getByRole('button', { name: 'Change' }))
+    const dialog = await screen.findByTestId('annotator-dialog')
+    fireEvent.change(within(dialog).getByLabelText('Annotator name'), { target: { value: 'ben' } })
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Start annotating' }))
+    await waitFor(() => expect(screen.getByTestId('annotator-name').textContent).toBe('ben'))
+    await waitFor(() => expect(s.client.calls.filter((c) => c.name === 'annotations.items').map((c) => (c.request as { annotator?: string }).annotator)).toContain('ben'))
   })
 })

@@ -40,6 +40,7 @@ export function AnnotateSection() {
   const annotator = useAnnotateStore((s) => s.annotator)
   const queues = useAnnotateStore((s) => s.queues)
   const openName = useAnnotateStore((s) => s.open?.name ?? null)
+  const openedAs = useAnnotateStore((s) => s.open?.openedAs ?? null)
   const routeQueue = useQueueRoute()
   const [tool, setTool] = useState<Tool>(null)
   const [creating, setCreating] = useState(false)
@@ -75,12 +76,13 @@ export function AnnotateSection() {
 
   useEffect(() => {
     if (!dir || !annotator) return
-    if (routeQueue && routeQueue !== openName) void openQueue(client, routeQueue)
+    // A queue opens for one annotator: another name (Change) reopens it with that one's todo list.
+    if (routeQueue && (routeQueue !== openName || openedAs !== annotator)) void openQueue(client, routeQueue)
     else if (!routeQueue && openName) {
       closeQueue()
       void loadQueues(client)
     }
-  }, [client, dir, annotator, routeQueue, openName])
+  }, [client, dir, annotator, routeQueue, openName, openedAs])
 
   const summary = routeQueue ? queues.list.find((q) => q.name === routeQueue) : undefined
   const openDefinition = useAnnotateStore((s) => s.open?.definition ?? null)

@@ -34,6 +34,8 @@ export interface ItemDraft {
 /** The open queue. */
 export interface OpenQueue {
   name: string
+  /** Who the queue was opened for (todo and done are per annotator). */
+  openedAs: string
   version: string
   definition: QueueDefinition
   filter: ItemFilter
@@ -105,10 +107,11 @@ function patchOpen(change: Partial<OpenQueue> | ((open: OpenQueue) => Partial<Op
 export async function openQueue(client: WorkbenchClient, name: string, filter: ItemFilter = 'todo'): Promise<void> {
   const annotator = useAnnotateStore.getState().annotator || undefined
   const previous = useAnnotateStore.getState().open
-  const keep = previous?.name === name ? previous : null
+  const keep = previous?.name === name && previous.openedAs === (annotator ?? '') ? previous : null
   useAnnotateStore.setState({
     open: {
       name,
+      openedAs: annotator ?? '',
       version: keep?.version ?? '',
       definition: keep?.definition ?? { source: { dataset: '' }, fields: [], expected: true },
       filter,
