@@ -326,4 +326,17 @@ describe('Annotate section', () => {
     await waitFor(() => expect(screen.getByTestId('annotator-name').textContent).toBe('ben'))
     await waitFor(() => expect(s.client.calls.filter((c) => c.name === 'annotations.items').map((c) => (c.request as { annotator?: string }).annotator)).toContain('ben'))
   })
+
+  it('takes keys faster than React renders: each acts on the state the previous one left', async () => {
+    const s = setup()
+    await openQueue(s)
+    const view = screen.getByTestId('annotation-view')
+    await waitFor(() => expect(document.activeElement).toBe(view))
+    // One task, no render in between (as a key-repeat burst or a scripted keyboard does).
+    act(() => {
+      for (const key of ['n', 'Tab', '3', 'Enter']) view.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }))
+    })
+    await screen.findByText('Item 2 of 3')
+    await waitFor(() => expect(s.submitted.flat()[0]?.values).toEqual({ correct: false, category: 'other' }))
+  })
 })

@@ -49,10 +49,13 @@ export function AnnotationView({ tools }: { tools?: ReactNode }) {
   if (!open) return null
   const item = open.items[open.index]
   const fields = open.definition.fields
-  const activeField = fields[open.field]
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.defaultPrevented || event.nativeEvent.isComposing || open.mode !== 'nav') return
+    // The store, not this render's values: keys can come faster than React renders (a fast typist, key repeat).
+    const open = useAnnotateStore.getState().open
+    if (!open || event.defaultPrevented || event.nativeEvent.isComposing || open.mode !== 'nav') return
+    const item = open.items[open.index]
+    const activeField = open.definition.fields[open.field]
     if (isTextTarget(event.target)) return
     const mod = isMac ? event.metaKey : event.ctrlKey
     const handled = (run: () => void) => {
