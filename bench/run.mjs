@@ -402,4 +402,7 @@ if (!args.has('no-store')) {
   console.log('\nEvaluations section in Chromium (two 5,000-row runs: results table and comparison):')
   const evalsUi = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'evals-ui.mjs')], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
   if (evalsUi !== 0) process.exitCode = 1
+  console.log('\nAnnotate section in Chromium (a 2,000-row queue, 300 labels by keyboard):')
+  const annotateUi = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'annotate-ui.mjs')], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
+  if (annotateUi !== 0) process.exitCode = 1
 }
