@@ -2,6 +2,7 @@
  * The annotation operations on a real project: items from each source, submit
  * semantics, progress, write-back per source and strategy, export.
  */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -208,6 +209,21 @@ describe('submit', () => {
   })
 })
 
+describe('a queue committed outside Weft that does not validate', () => {
+  it('is left out of the list, and items and submit say where it is wrong', async () => {
+    fs.mkdirSync(path.join(dir, 'queues'), { recursive: true })
+    fs.writeFileSync(path.join(dir, 'queues', 'broken.yaml'), 'source: {dataset: tickets}\nfields:\n  - {name: ok, type: yesno}\n')
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Outside', '-c', 'user.email=outside@example.com', ...args], { cwd: dir })
+    git('add', 'queues/broken.yaml')
+    git('commit', '-q', '-m', 'A queue written by hand')
+    const version = execFileSync('git', ['rev-parse', 'HEAD:queues/broken.yaml'], { cwd: dir, encoding: 'utf8' }).trim()
+    expect((await wb.call('annotations.queues', {})).queues.map((q) => q.name)).not.toContain('broken')
+    await expect(wb.call('annotations.items', { queue: 'broken' })).rejects.toMatchObject({ code: 'INVALID_FILE', issues: [{ file: 'queues/broken.yaml', line: 3, path: 'fields.0.type' }] })
+    const result = await wb.call('annotations.submit', { annotations: [{ id: 'broken-0001', queue: 'broken', queueVersion: version, itemId: 't1', annotator: 'ana', values: { ok: true }, updatedMs: 1 }] })
+    expect(result.rejected).toEqual([{ id: 'broken-0001', path: 'queueVersion', message: expect.stringMatching(/^Queue broken version \w{7} is not a valid queue \(queues\/broken.yaml:3 fields.0.type: /) }])
+  })
+})
+
 describe('progress, todo and done', () => {
   it('counts items with a complete annotation and complete annotations per annotator; todo/done per annotator', async () => {
     await save('queue', 'progress', 'source: {dataset: tickets}\nfields: [{name: ok, type: binary}, {name: why, type: text, required: false}]\n')
@@ -276,6 +292,12 @@ describe('write-back', () => {
     expect(majority.rows).toEqual({ updated: 1, added: 0, unchanged: 1 })
     expect((await datasetRows('dataset:tickets'))[0]).toEqual({ ...TICKETS[0], labels: { urgent: false, why: 'refund' } })
 
+    // Into another dataset: the annotated rows whole, as the source has them now (input, output, expected, earlier labels), with these labels; the rest left out.
+    expect(await wb.call('annotations.writeBack', { queue: 'wb-data', dataset: 'tickets-gold' })).toMatchObject({ dataset: 'tickets-gold', rows: { added: 2 } })
+    expect(await datasetRows('dataset:tickets-gold')).toEqual([
+      { ...TICKETS[0], labels: { urgent: false, why: 'refund' } },
+      { id: 't3', ticket: 'Add an admin', expected: { category: 'account', team: 'admins' }, labels: { urgent: true } },
+    ])
     await expect(wb.call('annotations.writeBack', { queue: 'wb-data', resolve: { annotator: 'nobody' }, dataset: 'fresh' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('Nothing to write') })
   })
 
@@ -325,6 +347,9 @@ describe('write-back', () => {
     await annotate('wb-bad-column', 't1', 'ana', { category: 'a' })
     const before = await wb.call('refs.resolve', { ref: 'dataset:tickets' })
     await expect(wb.call('annotations.writeBack', { queue: 'wb-bad-column' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Row t1: cannot write ticket.category') })
+    expect((await wb.call('refs.resolve', { ref: 'dataset:tickets' })).digest).toBe(before.digest)
+    await save('queue', 'wb-bad-column', 'source: {dataset: tickets}\nfields: [{name: category, type: categorical, options: [a, b]}]\nwriteBack: {columns: {category: id}}\n')
+    await expect(wb.call('annotations.writeBack', { queue: 'wb-bad-column' })).rejects.toMatchObject({ code: 'INVALID_FILE', issues: [{ path: 'writeBack.columns.category' }] })
     expect((await wb.call('refs.resolve', { ref: 'dataset:tickets' })).digest).toBe(before.digest)
   })
 })

@@ -10,7 +10,7 @@ import { annotationsCsv, annotationsJsonl } from './annotations/export'
 import { QueueReader, type QueueVersion } from './annotations/queues'
 import { SourceReader, type ItemSource } from './annotations/sources'
 import { submitAnnotations } from './annotations/submit'
-import { applyToItemRows, applyToSourceRows, resolveLabels } from './annotations/writeBack'
+import { applyToItemRows, applyToSourceRows, datasetItemRow, resolveLabels, resultItemRow } from './annotations/writeBack'
 import { canonicalize } from './store/formats'
 import { formatJsonl, parseJsonl } from './store/formats/dataset'
 import { checkName, type ObjectStore } from './store/store'
@@ -50,7 +50,12 @@ export function createAnnotationHandlers(ctx: AnnotationHandlerContext): Pick<Ha
     try {
       return await queues.version(name, version)
     } catch (error) {
-      if (!(error instanceof WeftError) || (error.code !== 'NOT_FOUND' && error.code !== 'INVALID_REQUEST')) throw error
+      if (!(error instanceof WeftError)) throw error
+      if (error.code === 'INVALID_FILE') {
+        const where = error.issues?.[0]
+        throw new WeftError('INVALID_FILE', `Queue ${name} version ${version.slice(0, 7)} is not a valid queue${where ? ` (${where.file ?? ''}${where.line ? `:${where.line}` : ''} ${where.path}: ${where.message})` : ''}; fix queues/${name}.yaml and annotate again`, [{ path: 'queueVersion', message: 'invalid queue version' }])
+      }
+      if (error.code !== 'NOT_FOUND' && error.code !== 'INVALID_REQUEST') throw error
       const known = error.code === 'NOT_FOUND' && (await (await ctx.store()).versions('queue', name).catch(() => [])).length > 0
       if (!known) throw new WeftError('NOT_FOUND', `No annotation queue named "${name}" in this project`, [{ path: 'queue', message: 'unknown queue' }])
       throw new WeftError('NOT_FOUND', `${version.slice(0, 7)} is not a version of queue ${name}; reload the queue and annotate again`, [{ path: 'queueVersion', message: 'unknown version' }])
@@ -89,7 +94,7 @@ export function createAnnotationHandlers(ctx: AnnotationHandlerContext): Pick<Ha
       const source = await readSource(queue)
       let matching = source.items
       if (filter !== 'all') {
-        const done = new Set(annotations().completed(name).filter((a) => annotator === undefined || a.annotator === annotator).map((a) => a.itemId))
+        const done = annotations().doneItems(name, annotator)
         matching = source.items.filter((item) => done.has(item.id) === (filter === 'done'))
       }
       const page = source.full(matching.slice(offset, offset + limit))
@@ -143,7 +148,7 @@ export function createAnnotationHandlers(ctx: AnnotationHandlerContext): Pick<Ha
       const items = source.full(annotated)
       const applied = source.dataset === target
         ? applyToSourceRows(rows, labels, queue.definition, new Map(items.map((i) => [i.id, i])))
-        : applyToItemRows(rows, labels, queue.definition, items)
+        : applyToItemRows(rows, labels, queue.definition, items, source.dataset ? datasetItemRow : resultItemRow)
       const { updated, added } = applied.counts
       if (updated + added === 0) {
         if (!current) {

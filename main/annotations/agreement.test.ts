@@ -35,6 +35,11 @@ describe("Krippendorff's alpha", () => {
     expect(krippendorffAlpha(BINARY_A.map((a, i) => [a, BINARY_B[i]]), 'nominal')).toBeCloseTo(0.095, 3)
   })
 
+  it('keeps its digits for large numbers with a small spread', () => {
+    const shifted = UNITS.map((u) => u.map((v) => v + 1e9))
+    expect(krippendorffAlpha(shifted, 'interval')).toBeCloseTo(0.849, 3)
+  })
+
   it('is 1 for perfect agreement with variation, and undefined without variation or pairable values', () => {
     expect(krippendorffAlpha([[1, 1], [2, 2], [3, 3, 3]], 'nominal')).toBe(1)
     expect(krippendorffAlpha([[1, 1], [2, 2]], 'interval')).toBe(1)

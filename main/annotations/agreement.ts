@@ -34,12 +34,12 @@ export function krippendorffAlpha(units: ReadonlyArray<readonly unknown[]>, metr
   let expected: number
   const all = pairable.flat()
   if (metric === 'interval') {
+    // Σ_{i,j} (x_i − x_j)² = 2n·Σ (x_i − mean)²; centred first, so large values with a small spread keep their digits.
     const xs = all as number[]
-    const sum = xs.reduce((t, x) => t + x, 0)
-    const squares = xs.reduce((t, x) => t + x * x, 0)
-    expected = 2 * n * squares - 2 * sum * sum
+    const mean = xs.reduce((t, x) => t + x, 0) / n
+    expected = 2 * n * xs.reduce((t, x) => t + (x - mean) ** 2, 0)
   } else {
-    const counts = new Map<string, number>()
+    const counts = new Map<unknown, number>()
     for (const v of all) counts.set(key(v), (counts.get(key(v)) ?? 0) + 1)
     expected = n * n - [...counts.values()].reduce((t, c) => t + c * c, 0)
   }
@@ -51,8 +51,8 @@ export function krippendorffAlpha(units: ReadonlyArray<readonly unknown[]>, metr
 /** Cohen's kappa of two annotators over the items both labelled; null when chance agreement is total (one category only) or there are none. */
 export function cohenKappa(pairs: ReadonlyArray<readonly [unknown, unknown]>): number | null {
   if (pairs.length === 0) return null
-  const a = new Map<string, number>()
-  const b = new Map<string, number>()
+  const a = new Map<unknown, number>()
+  const b = new Map<unknown, number>()
   let agree = 0
   for (const [x, y] of pairs) {
     a.set(key(x), (a.get(key(x)) ?? 0) + 1)
@@ -67,8 +67,9 @@ export function cohenKappa(pairs: ReadonlyArray<readonly [unknown, unknown]>): n
   return (po - pe) / (1 - pe)
 }
 
-function key(value: unknown): string {
-  return JSON.stringify(value)
+/** What makes two values the same: a primitive itself (Map keys and === keep 1, '1' and true apart), anything else its JSON. */
+function key(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : value
 }
 
 function delta(x: unknown, y: unknown, metric: Metric): number {

@@ -38,6 +38,7 @@ function makeStore(db: Database.Database) {
     byAnnotator: db.prepare<[string, string], AnnotationRow>('SELECT * FROM annotations WHERE queue = ? AND annotator = ? ORDER BY stored_ms, rowid'),
     forItems: db.prepare<[string, string], AnnotationRow>('SELECT * FROM annotations WHERE queue = ? AND item_id IN (SELECT value FROM json_each(?)) ORDER BY stored_ms, rowid'),
     complete: db.prepare<[string], { item_id: string; annotator: string }>('SELECT item_id, annotator FROM annotations WHERE queue = ? AND complete = 1'),
+    completeBy: db.prepare<[string, string], { item_id: string }>('SELECT item_id FROM annotations WHERE queue = ? AND annotator = ? AND complete = 1'),
     remove: db.prepare<[string]>('DELETE FROM annotations WHERE id = ?'),
     insert: db.prepare(`INSERT INTO annotations (id, queue, item_id, annotator, queue_version, values_json, expected_json, note, updated_ms, stored_ms, complete)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -64,6 +65,10 @@ function makeStore(db: Database.Database) {
     /** Who completed which item: (item, annotator) of every complete annotation, read without values. */
     completed(queue: string): Array<{ itemId: string; annotator: string }> {
       return s.complete.all(queue).map((r) => ({ itemId: r.item_id, annotator: r.annotator }))
+    },
+    /** The items an annotator (or, without one, anybody) completed. */
+    doneItems(queue: string, annotator?: string): Set<string> {
+      return new Set((annotator === undefined ? s.complete.all(queue) : s.completeBy.all(queue, annotator)).map((r) => r.item_id))
     },
     /** Stores an annotation in place of `replaces` (the ids of rows it supersedes); call inside a transaction. */
     put(annotation: Annotation, replaces: readonly string[] = []): void {

@@ -52,6 +52,8 @@ export class QueueReader {
    * does not validate (a commit made outside Weft).
    */
   async version(name: string, digest: string): Promise<QueueDefinition> {
+    const problem = objectNameProblem(name)
+    if (problem) throw new WeftError('INVALID_REQUEST', `Invalid queue name "${name}": ${problem}`, [{ path: 'queue', message: problem }])
     const key = `${name}@${digest}`
     const cached = this.parsed.get(key)
     if (cached) return cached

@@ -44,8 +44,8 @@ export interface SourceContext {
   now: number
 }
 
-/** Rows the dataset and run caches keep, per key; parsing a 100k-row dataset for every page would be wasted. */
-const CACHED_SOURCES = 8
+/** Parsed sources kept (by dataset version, or finished run): parsing a 100k-row dataset for every page would be wasted. */
+const CACHED_SOURCES = 4
 /** Traces read per query page. */
 const TRACE_PAGE = 1000
 

@@ -110,7 +110,12 @@ export function labelRow(row: Row, labels: ResolvedLabels, definition: QueueDefi
   for (const field of definition.fields) {
     const value = labels.values[field.name]
     if (value === undefined) continue
-    setPath(next, definition.writeBack?.columns?.[field.name] ?? `labels.${field.name}`, value)
+    const column = definition.writeBack?.columns?.[field.name] ?? `labels.${field.name}`
+    // A row's id is what every version and run aligns rows by: labels never rename rows.
+    if (column === 'id' || column.startsWith('id.')) {
+      throw new WeftError('INVALID_FILE', `writeBack.columns.${field.name} is ${column}: labels cannot be written into a row's id; choose another column`, [{ path: `writeBack.columns.${field.name}`, message: 'writes into the row id' }])
+    }
+    setPath(next, column, value)
   }
   return next
 }
@@ -149,24 +154,35 @@ export function applyToSourceRows(rows: readonly Row[], labels: Map<string, Reso
     if (seen.has(id)) continue
     const item = items.get(id)
     if (!item) continue
-    out.push(labelRow(sourceRow(item, { id, ...(item.input as object) }), resolved, definition))
+    out.push(labelRow(datasetItemRow(item), resolved, definition))
     counts.added++
   }
   return { rows: out, counts }
 }
 
-/** A dataset row rebuilt from a dataset item (input fields, output, expected). */
-function sourceRow(item: SourceItem, base: Row): Row {
-  return { ...base, ...(item.output === undefined ? {} : { output: item.output }), ...(item.expected === undefined ? {} : { expected: item.expected }) }
+/** A dataset item as a row again: its input fields, output and expected. */
+export function datasetItemRow(item: SourceItem): Row {
+  return {
+    ...(item.input as Record<string, unknown>), id: item.id,
+    ...(item.output === undefined ? {} : { output: item.output }), ...(item.expected === undefined ? {} : { expected: item.expected }),
+  }
+}
+
+/** A trace or evaluation item as a row: input fields (spread when an object, else `{input}`), expected the output the annotator saw. */
+export function resultItemRow(item: SourceItem): Row {
+  const input = typeof item.input === 'object' && item.input !== null && !Array.isArray(item.input) ? withoutId(item.input as Record<string, unknown>) : { input: item.input ?? null }
+  return { ...input, id: item.id, ...(item.output === undefined ? {} : { expected: item.output }) }
 }
 
 /**
- * A trace or evaluation source's labels as rows of the target dataset: the
- * row whose id is the item id is updated, else one is appended — its input
- * fields from the item's input (spread when an object, else `{input}`),
- * expected the correction or else the output the annotator accepted.
+ * Items' labels as rows of another dataset: the row whose id is the item id
+ * is updated, else one is appended, built by `rowOf` ({@link resultItemRow}
+ * for traces and evaluation results, {@link datasetItemRow} for a dataset
+ * written to another one) — with a correction as expected, and the labels.
  */
-export function applyToItemRows(rows: readonly Row[], labels: Map<string, ResolvedLabels>, definition: QueueDefinition, items: readonly SourceItem[]): { rows: Row[]; counts: RowCounts } {
+export function applyToItemRows(
+  rows: readonly Row[], labels: Map<string, ResolvedLabels>, definition: QueueDefinition, items: readonly SourceItem[], rowOf: (item: SourceItem) => Row = resultItemRow,
+): { rows: Row[]; counts: RowCounts } {
   const counts: RowCounts = { updated: 0, added: 0, unchanged: 0 }
   const index = new Map(rows.map((row, i) => [row.id, i]))
   const out = [...rows]
@@ -174,11 +190,8 @@ export function applyToItemRows(rows: readonly Row[], labels: Map<string, Resolv
   for (const item of items) {
     const resolved = labels.get(item.id)
     if (!resolved) continue
-    const input = typeof item.input === 'object' && item.input !== null && !Array.isArray(item.input) ? withoutId(item.input as Record<string, unknown>) : { input: item.input ?? null }
-    const expected = resolved.expected ? resolved.expected.value : item.output
     const at = index.get(item.id)
-    const base: Row = { ...(at === undefined ? {} : out[at]), ...input, id: item.id, ...(expected === undefined ? {} : { expected }) }
-    const next = labelRow(base, resolved, definition)
+    const next = labelRow({ ...(at === undefined ? {} : out[at]), ...rowOf(item) }, resolved, definition)
     if (at === undefined) {
       out.push(next)
       counts.added++

@@ -14,6 +14,7 @@ type Opts = { project?: string; json?: boolean }
 
 const num = (x: number | null, digits = 3) => (x === null ? '—' : x.toFixed(digits))
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** `--resolve latest|majority|ANNOTATOR` as the operation takes it. */
 export function parseResolve(text: string): RequestOf<'annotations.writeBack'>['resolve'] {
@@ -51,7 +52,7 @@ export function registerAnnotateCommands(program: Command, ctx: CliContext): voi
         const result = await wb.call('annotations.agreement', { queue })
         print(io, opts.json, result, () =>
           [
-            `${queue}: ${result.annotators.length} annotators (${result.annotators.join(', ') || 'none'}), ${result.items} items annotated by two or more`,
+            `${queue}: ${plural(result.annotators.length, 'annotator')} (${result.annotators.join(', ') || 'none'}), ${plural(result.items, 'item')} annotated by two or more`,
             'field                type          items  agreement   alpha',
             ...result.fields.map((f) => `${f.field.padEnd(20)} ${f.type.padEnd(12)} ${String(f.items).padStart(6)}  ${pct(f.percentAgreement).padStart(9)}  ${num(f.alpha).padStart(6)}`),
             ...result.fields.flatMap((f) => f.pairs.map((p) => `  ${f.field}: ${p.a} × ${p.b}  ${p.items} items, ${pct(p.agreement)} agree${p.kappa === null ? '' : `, kappa ${num(p.kappa)}`}`)),
