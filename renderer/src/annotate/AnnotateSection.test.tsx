@@ -339,4 +339,53 @@ describe('Annotate section', () => {
     await screen.findByText('Item 2 of 3')
     await waitFor(() => expect(s.submitted.flat()[0]?.values).toEqual({ correct: false, category: 'other' }))
   })
+
+  it('New queue: refuses a bad form with where the problem is, then saves queues/NAME.yaml', async () => {
+    const s = setup()
+    s.client.handle('annotations.queues', () => ({ queues: [] }))
+    const saved: { kind: string; name: string; content: string }[] = []
+    s.client.handle('objects.save', ({ kind, name, content }) => {
+      saved.push({ kind, name, content })
+      return { version: { n: 1, digest: VERSION, commit: VERSION, time: '', author: '', email: '', message: '', labels: [], current: true }, commit: VERSION, created: true }
+    })
+    await saveSetting('annotator', 'ana')
+    window.location.hash = '#/annotate'
+    renderApp(s.client)
+    fireEvent.click((await screen.findAllByRole('button', { name: 'New queue' }))[0]!)
+    const form = await screen.findByTestId('new-queue-dialog')
+    fireEvent.change(within(form).getByLabelText('Queue name'), { target: { value: 'review' } })
+    fireEvent.change(within(form).getByLabelText('Field 1 type'), { target: { value: 'categorical' } })
+    fireEvent.change(within(form).getByLabelText('Field 1 options'), { target: { value: 'billing' } })
+    fireEvent.click(within(form).getByRole('button', { name: 'Create queue' }))
+    const problems = (await within(form).findAllByRole('alert')).map((a) => a.textContent)
+    expect(problems).toContain('Field 1 (correct) options needs at least 2 options')
+    expect(problems.some((p) => p?.startsWith('Dataset'))).toBe(true)
+    expect(saved).toEqual([])
+
+    fireEvent.change(within(form).getByLabelText('Dataset', { selector: 'select' }), { target: { value: 'tickets' } })
+    fireEvent.change(within(form).getByLabelText('Field 1 options'), { target: { value: 'billing, bug' } })
+    fireEvent.click(within(form).getByRole('button', { name: 'Add field' }))
+    fireEvent.change(within(form).getByLabelText('Field 2 name'), { target: { value: 'stars' } })
+    fireEvent.change(within(form).getByLabelText('Field 2 type'), { target: { value: 'numeric' } })
+    fireEvent.click(within(form).getByRole('button', { name: 'Create queue' }))
+    await waitFor(() => expect(saved).toHaveLength(1))
+    expect(saved[0]).toMatchObject({ kind: 'queue', name: 'review' })
+    expect(saved[0]!.content).toContain('dataset: tickets')
+    expect(saved[0]!.content).toMatch(/name: stars\n\s+type: numeric\n\s+min: 1\n\s+max: 5/)
+    await waitFor(() => expect(window.location.hash).toBe('#/annotate/queue/review'))
+  })
+
+  it("shows other annotators' labels of the item beside the fields", async () => {
+    const s = setup()
+    const stored = { id: 'ben-r1-label', queue: 'triage', queueVersion: VERSION, itemId: 'r1', annotator: 'ben', values: { correct: false, category: 'bug' }, updatedMs: 5, storedMs: 6, complete: true }
+    s.client.handle('annotations.items', () => ({
+      queue: { name: 'triage', version: VERSION, definition: DEFINITION },
+      total: 3,
+      items: items(3).map((i) => (i.id === 'r1' ? { ...i, annotations: [stored] } : i)),
+    }))
+    await openQueue(s)
+    const others = screen.getByRole('region', { name: 'Other annotators' })
+    expect(others.textContent).toContain('ben')
+    expect(others.textContent).toContain('correct: no · category: bug · note: —')
+  })
 })
