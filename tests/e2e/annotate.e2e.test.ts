@@ -211,6 +211,13 @@ describe('annotate', () => {
     await expect.poll(() => card.textContent()).toContain('ben 8')
     await shot(page, 'queue-list')
 
+    // ── export: a CSV download with a row per label ──
+    const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'CSV' }).click()])
+    expect(download.suggestedFilename()).toMatch(/review.*\.csv$/)
+    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n')
+    expect(csv).toHaveLength(1 + LABELLED + overlap.length)
+    expect(csv[0]).toContain('category')
+
     // ── write back, then see the new version in Datasets ──
     await card.getByRole('button', { name: 'Write back…' }).click()
     const dialog = page.getByTestId('write-back-dialog')

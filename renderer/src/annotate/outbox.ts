@@ -14,8 +14,9 @@ import type { OutboxRow, UiDatabase } from '../state/db'
 /** Annotations per `annotations.submit` call. */
 export const OUTBOX_BATCH = 100
 
-/** First and longest wait before sending again after a failure. */
+/** The first wait before sending again after a failure; it doubles with each failure in a row. */
 export const RETRY_MIN_MS = 1000
+/** The longest wait between attempts. */
 export const RETRY_MAX_MS = 30_000
 
 /** What the indicator shows. */
