@@ -11,6 +11,7 @@ import { emptyField, queueYamlFromDraft, type DraftProblem, type FieldDraft, typ
 const INITIAL: QueueDraft = {
   name: '',
   description: '',
+  instructions: '',
   sourceKind: 'dataset',
   dataset: '',
   traceName: '',
@@ -97,6 +98,10 @@ export function NewQueueForm({ onClose, onCreated }: { onClose: () => void; onCr
         <label className="field">
           <span className="field-label">Description</span>
           <input aria-label="Description" value={draft.description} onChange={(e) => set({ description: e.target.value })} placeholder="What annotators judge, in one line" />
+        </label>
+        <label className="field">
+          <span className="field-label">Instructions for annotators</span>
+          <textarea aria-label="Instructions" rows={2} value={draft.instructions} onChange={(e) => set({ instructions: e.target.value })} placeholder="Optional; shown above each item" />
         </label>
         <fieldset className="field">
           <legend className="field-label">Items come from</legend>
@@ -213,6 +218,13 @@ export function NewQueueForm({ onClose, onCreated }: { onClose: () => void; onCr
               <label className="radio-label">
                 <input type="checkbox" checked={f.required} onChange={(e) => setField(i, { required: e.target.checked })} /> required
               </label>
+              <input
+                className="queue-field-desc"
+                aria-label={`Field ${i + 1} description`}
+                value={f.description}
+                onChange={(e) => setField(i, { description: e.target.value })}
+                placeholder="What should the annotator judge? (optional)"
+              />
               <button
                 type="button"
                 className="btn btn-small"

@@ -120,6 +120,9 @@ export class AnnotationOutbox {
             // next batch
           }
         } while (this.again && !this.stopped)
+      } catch (error) {
+        // IndexedDB itself failed (quota, a closed database): say so and try again later; the entries stay.
+        this.scheduleRetry(error)
       } finally {
         this.draining = null
         this.setStatus({ sending: false })

@@ -20,6 +20,7 @@ export interface FieldDraft {
 export interface QueueDraft {
   name: string
   description: string
+  instructions: string
   sourceKind: 'dataset' | 'traces' | 'evaluation'
   dataset: string
   traceName: string
@@ -72,6 +73,7 @@ export function queueYamlFromDraft(draft: QueueDraft): { yaml: string } | { prob
   })
   const definition = {
     ...(draft.description.trim() ? { description: draft.description.trim() } : {}),
+    ...(draft.instructions.trim() ? { instructions: draft.instructions.trim() } : {}),
     source,
     fields,
     ...(draft.sourceKind !== 'dataset' && draft.writeBackDataset.trim() ? { writeBack: { dataset: draft.writeBackDataset.trim() } } : {}),
