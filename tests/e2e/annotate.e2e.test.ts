@@ -178,6 +178,7 @@ describe('annotate', () => {
       expect(a.complete).toBe(true)
     }
     expect(new Set(stored.map((a) => a.itemId)).size).toBe(LABELLED)
+    await expect.poll(() => page.getByTestId('ann-progress').textContent(), { timeout: 10_000 }).toContain(`${LABELLED} of ${ROWS} done by you`)
     // The CLI sees them too.
     expect(weft('annotate', 'list', '--project', projectDir)).toMatch(/review/)
 

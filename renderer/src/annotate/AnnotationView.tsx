@@ -37,6 +37,7 @@ export function AnnotationView({ tools }: { tools?: ReactNode }) {
   const { isMac } = useHost()
   const open = useAnnotateStore((s) => s.open)
   const annotator = useAnnotateStore((s) => s.annotator) ?? ''
+  const summary = useAnnotateStore((s) => s.queues.list.find((q) => q.name === s.open?.name))
   const root = useRef<HTMLDivElement>(null)
   const mode = open?.mode ?? 'nav'
 
@@ -151,6 +152,11 @@ export function AnnotationView({ tools }: { tools?: ReactNode }) {
         <span className="ann-position" data-testid="ann-position">
           {open.loading ? 'Loading…' : open.items.length === 0 ? 'No items' : `Item ${open.index + 1} of ${open.total}`}
         </span>
+        {summary && summary.total !== null && (
+          <span className="ann-progress muted" data-testid="ann-progress" title="Stored by the workbench; labels waiting to sync count once they are stored">
+            {summary.byAnnotator[annotator] ?? 0} of {summary.total} done by you · {summary.done} by anyone
+          </span>
+        )}
         <span className={`ann-status status-${status.split(':')[0]!.replace(/\s+/g, '-')}`} data-testid="ann-item-status" role="status">
           {status}
         </span>
