@@ -120,6 +120,7 @@ export function AnnotationView({ tools }: { tools?: ReactNode }) {
             ? 'saved'
             : 'not annotated yet'
   const values = item && annotator ? shownValues(open, item, annotator) : {}
+  const currentField = fields[open.field]
 
   return (
     <div
@@ -163,6 +164,10 @@ export function AnnotationView({ tools }: { tools?: ReactNode }) {
         <span className="spacer" />
         {tools}
       </div>
+      {/* What the keys just did, for screen readers: the active field and its value. */}
+      <span className="visually-hidden" aria-live="polite" data-testid="ann-announce">
+        {item && currentField ? `${currentField.name}: ${formatValue(values[currentField.name])}` : ''}
+      </span>
       {open.error && (
         <p className="error-text pad" role="alert">
           {open.error}

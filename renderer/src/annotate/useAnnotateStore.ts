@@ -286,8 +286,8 @@ export function submitItem(client: WorkbenchClient): Promise<void> {
   const own = latestOwn(open, item, annotator)
   const { value: expected, corrected } = shownExpected(open, item, annotator)
   const annotation: AnnotationInput = {
-    // Known when this annotator's label exists already; else derived below (the same on every machine).
-    id: own?.id ?? '',
+    // Known when this annotator's label exists already (stored, waiting, or given here); else derived below (the same on every machine).
+    id: [own, open.outbox[item.id]?.annotation, item.annotations.find((a) => a.annotator === annotator)].find((a) => a?.id)?.id ?? '',
     queue: open.name,
     queueVersion: open.version,
     itemId: item.id,
