@@ -410,4 +410,39 @@ describe('Annotate section', () => {
     const filters = s.client.calls.filter((c) => c.name === 'annotations.items').map((c) => (c.request as { filter: string }).filter)
     expect(filters).toEqual(['todo', 'done', 'all'])
   })
+
+  it('Write back: a trace queue names its target dataset; the new version is shown', async () => {
+    const s = setup()
+    const traceQueue: QueueDefinition = { source: { traces: { name: 'answer', limit: 500 } }, fields: [{ name: 'good', type: 'binary', required: true }], expected: true }
+    s.client.handle('annotations.queues', () => ({
+      queues: [{ name: 'answers', version: VERSION, definition: traceQueue, total: 5, done: 3, byAnnotator: { ana: 3, ben: 1 } }],
+    }))
+    const requests: unknown[] = []
+    s.client.handle('annotations.writeBack', (request) => {
+      requests.push(request)
+      return {
+        version: { n: 4, digest: 'a'.repeat(40), commit: 'b'.repeat(40), time: '', author: '', email: '', message: '', labels: [], current: true },
+        commit: 'b'.repeat(40),
+        created: true,
+        dataset: 'gold',
+        rows: { updated: 1, added: 2, unchanged: 0 },
+      }
+    })
+    await saveSetting('annotator', 'ana')
+    window.location.hash = '#/annotate'
+    renderApp(s.client)
+    const card = await screen.findByTestId('queue-answers')
+    expect(card.textContent).toContain('traces named answer (newest 500)')
+    fireEvent.click(within(card).getByRole('button', { name: 'Write back…' }))
+    const dialog = await screen.findByTestId('write-back-dialog')
+    const dataset = within(dialog).getByLabelText('Dataset') as HTMLInputElement
+    expect(dataset.required).toBe(true)
+    fireEvent.change(dataset, { target: { value: 'gold' } })
+    fireEvent.click(within(dialog).getByLabelText('per field, the value most gave'))
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Write back' }))
+    const result = await within(dialog).findByTestId('write-back-result')
+    expect(result.textContent).toContain('Saved dataset:gold v4')
+    expect(result.textContent).toContain('1 rows updated · 2 added · 0 unchanged')
+    expect(requests).toEqual([{ queue: 'answers', dataset: 'gold', resolve: 'majority', message: 'Labels from annotation queue answers' }])
+  })
 })
