@@ -17,6 +17,7 @@ const INITIAL: QueueDraft = {
   traceName: '',
   traceStatus: '',
   traceSince: '',
+  traceAttributes: '',
   traceLimit: '500',
   evaluation: '',
   run: 'latest',
@@ -141,6 +142,10 @@ export function NewQueueForm({ onClose, onCreated }: { onClose: () => void; onCr
               <label className="field">
                 <span className="field-label">Since</span>
                 <input value={draft.traceSince} onChange={(e) => set({ traceSince: e.target.value })} placeholder="e.g. 7d, 12h" />
+              </label>
+              <label className="field">
+                <span className="field-label">Attributes</span>
+                <input value={draft.traceAttributes} onChange={(e) => set({ traceAttributes: e.target.value })} placeholder="env=prod, tier=gold" />
               </label>
               <label className="field">
                 <span className="field-label">At most</span>

@@ -26,6 +26,8 @@ export interface QueueDraft {
   traceName: string
   traceStatus: '' | 'ok' | 'error'
   traceSince: string
+  /** `key=value` pairs, comma-separated: the root span's attributes must match. */
+  traceAttributes: string
   traceLimit: string
   evaluation: string
   run: string
@@ -61,6 +63,7 @@ export function queueYamlFromDraft(draft: QueueDraft): { yaml: string } | { prob
               ...(draft.traceName.trim() ? { name: draft.traceName.trim() } : {}),
               ...(draft.traceStatus ? { status: draft.traceStatus } : {}),
               ...(draft.traceSince.trim() ? { since: draft.traceSince.trim() } : {}),
+              ...(draft.traceAttributes.trim() ? { attributes: parseAttributes(draft.traceAttributes, problems) } : {}),
               ...(draft.traceLimit.trim() ? { limit: number(draft.traceLimit) } : {}),
             },
           }
@@ -90,6 +93,20 @@ export function queueYamlFromDraft(draft: QueueDraft): { yaml: string } | { prob
   }
   if (problems.length) return { problems }
   return { yaml: stringify(definition) }
+}
+
+/** `env=prod, tier = gold` → `{env: 'prod', tier: 'gold'}`; a pair without `=` is a problem of the form. */
+function parseAttributes(text: string, problems: DraftProblem[]): Record<string, string> {
+  const attributes: Record<string, string> = {}
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=')
+    if (at <= 0) {
+      problems.push({ path: 'source.traces.attributes', message: `Trace filter attributes: "${pair}" is not key=value` })
+      continue
+    }
+    attributes[pair.slice(0, at).trim()] = pair.slice(at + 1).trim()
+  }
+  return attributes
 }
 
 // "fields.1.options" → "Field 2 (label) options" so the message says where on the form.
