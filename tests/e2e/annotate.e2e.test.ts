@@ -243,4 +243,63 @@ describe('annotate', () => {
     for (const r of labelled) expect(r.labels).toEqual(given.get(r.id))
     client.close()
   }, 180_000)
+
+  test('a queue over traces: the item shows the span input and output, e corrects the expected answer, and its trace opens', async () => {
+    server ??= await startWebMode({ projectDir, weftHome: home })
+    const token = weft('token', '--quiet', '--project', projectDir).trim()
+    const t0 = Date.now() - 60_000
+    const spans = [1, 2, 3].map((n) => ({
+      id: `${n}`.padStart(16, 'a'),
+      traceId: `${n}`.padStart(32, 'b'),
+      parentId: null,
+      name: 'answer',
+      kind: 'chain',
+      startMs: t0 + n * 1000,
+      endMs: t0 + n * 1000 + 300,
+      inputs: { question: `How do I reset my password? (${n})` },
+      output: `Open Settings, then Security (${n}).`,
+      attributes: { env: 'prod' },
+    }))
+    const sent = await fetch(`${server.ingestUrl}/weft/v1/spans`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ spans }) })
+    expect(sent.status).toBe(200)
+    const queueFile = path.join(home, 'answers.yaml')
+    fs.writeFileSync(queueFile, 'source: {traces: {name: answer, attributes: {env: prod}}}\nfields:\n  - {name: helpful, type: binary}\nwriteBack: {dataset: gold}\n')
+    weft('save', 'queue:answers', queueFile, '--project', projectDir)
+
+    session = await openSession(browser, { width: 1400, height: 900 })
+    const page = session.page
+    await page.goto(server.loginUrl)
+    await waitForReady(page)
+    await page.goto(`${server.baseUrl}#/annotate/queue/answers`)
+    await page.getByTestId('annotator-dialog').waitFor()
+    await page.keyboard.type('ana')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByTestId('ann-position').textContent()).toBe('Item 1 of 3')
+    const item = page.getByRole('region', { name: 'Input' })
+    expect(await item.textContent()).toContain('How do I reset my password? (3)')
+    expect(await page.getByRole('region', { name: 'Output' }).textContent()).toContain('Open Settings, then Security (3).')
+
+    // e: the expected answer (none yet for a trace) typed as text, kept with Ctrl+Enter.
+    await page.keyboard.press('e')
+    await page.getByRole('textbox', { name: 'Expected answer' }).waitFor()
+    await page.keyboard.type('Settings → Security → Reset password')
+    await page.keyboard.press('Control+Enter')
+    await page.getByText('Expected (corrected)').waitFor()
+    await page.keyboard.press('y')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByTestId('ann-position').textContent()).toBe('Item 2 of 3')
+    const client = api(server)
+    await expect.poll(async () => (await client.call('annotations.list', { queue: 'answers' })).annotations, { timeout: 10_000 }).toEqual([
+      expect.objectContaining({ itemId: `${3}`.padStart(32, 'b'), values: { helpful: true }, expected: 'Settings → Security → Reset password', annotator: 'ana' }),
+    ])
+    client.close()
+    await shot(page, 'trace-item')
+
+    // Back to the labelled item; its trace opens in the Traces section.
+    await page.keyboard.press('k')
+    await page.getByRole('link', { name: 'Open its trace' }).click()
+    await page.getByRole('heading', { name: 'Traces', level: 1 }).waitFor()
+    expect(page.url()).toContain(`#/traces/${`${3}`.padStart(32, 'b')}`)
+    await expect.poll(() => page.getByText('How do I reset my password? (3)').first().isVisible(), { timeout: 10_000 }).toBe(true)
+  }, 60_000)
 })

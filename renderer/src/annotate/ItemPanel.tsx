@@ -28,6 +28,13 @@ export function parseExpected(text: string, original: unknown): { value: unknown
   }
 }
 
+/** A metadata value as text; epoch milliseconds (`startMs`) as a local date and time. */
+export function metadataText(key: string, value: unknown): string {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' && key.endsWith('Ms') && value > 1e12) return new Date(value).toLocaleString()
+  return JSON.stringify(value) ?? String(value)
+}
+
 /** The item panel. */
 export function ItemPanel({ item }: { item: AnnotationItem }) {
   const open = useAnnotateStore((s) => s.open)!
@@ -71,7 +78,7 @@ export function ItemPanel({ item }: { item: AnnotationItem }) {
             {metadata.map(([key, value]) => (
               <div key={key}>
                 <dt>{key}</dt>
-                <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+                <dd>{metadataText(key, value)}</dd>
               </div>
             ))}
           </dl>
