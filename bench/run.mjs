@@ -409,4 +409,7 @@ if (!args.has('no-store')) {
   console.log('\nonline evaluation: ingest with and without a rule scoring every span (90,000 spans, 3 runs each):')
   const onlineIngest = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'online-ingest.mjs'), '--spans=90000'], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
   if (onlineIngest !== 0) process.exitCode = 1
+  console.log('\nAnnotate section in Chromium (a 2,000-row queue, 300 labels by keyboard):')
+  const annotateUi = await new Promise((resolve) => spawn(process.execPath, [path.join(root, 'bench', 'annotate-ui.mjs')], { cwd: root, stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)))
+  if (annotateUi !== 0) process.exitCode = 1
 }

@@ -32,7 +32,7 @@ describe('App shell', () => {
       playground: /No \.yaml or \.yml files in models\/ yet/,
       traces: /Send spans from an app with the Weft SDK, any OpenTelemetry exporter, or the unchanged W&B Weave SDK/,
       evaluations: /No \.yaml or \.yml files in evals\/ yet/,
-      annotate: /coming with annotation queues/,
+      annotate: /A queue names what to label/,
       monitor: /Volume, errors, latency, tokens, cost and online scores appear here as traces arrive/,
     }
     for (const section of SECTIONS) {

@@ -109,15 +109,21 @@ export interface WebModeOptions {
   weftHome?: string
   /** How long to wait for the URL line. */
   timeoutMs?: number
+  /**
+   * A fixed port instead of any free one: a restarted server on the same port
+   * keeps the page's origin, so its cookies' scope and IndexedDB stay the same
+   * (the session token still changes with every start).
+   */
+  port?: number
 }
 
 const URL_LINE = /Weft is running at (http:\/\/\S+)/
 
-/** Starts `node bin/weft.js serve --port 0` and waits for the URL it prints. */
+/** Starts `node bin/weft.js serve --port 0` (or `options.port`) and waits for the URL it prints. */
 export async function startWebMode(options: WebModeOptions = {}): Promise<WebMode> {
   const ownHome = options.weftHome === undefined
   const weftHome = options.weftHome ?? makeTempDir('home')
-  const args = [WEFT_BIN, 'serve', '--port', '0', ...(options.projectDir ? ['--project', options.projectDir] : [])]
+  const args = [WEFT_BIN, 'serve', '--port', String(options.port ?? 0), ...(options.projectDir ? ['--project', options.projectDir] : [])]
   const started = performance.now()
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,

@@ -32,7 +32,7 @@ const SECTIONS = [
   { id: 'playground', title: 'Playground', empty: 'No .yaml or .yml files in models/ yet.' },
   { id: 'traces', title: 'Traces', empty: 'No traces yet' },
   { id: 'evaluations', title: 'Evaluations', empty: 'No runs yet — run an evaluation' },
-  { id: 'annotate', title: 'Annotate', empty: 'Nothing to annotate yet' },
+  { id: 'annotate', title: 'Annotate', empty: 'No annotation queues yet' },
   { id: 'monitor', title: 'Monitor', empty: 'No spans to monitor yet' },
 ] as const
 
@@ -42,6 +42,7 @@ const SAMPLE_FILES: Record<string, string[]> = {
   datasets: ['tickets'],
   playground: ['fast', 'offline'],
   evaluations: ['regression'],
+  annotate: ['ticket-review'],
 }
 
 // Monaco renders spaces as non-breaking ones; a marker without spaces compares plainly.

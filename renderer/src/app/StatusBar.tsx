@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import type { ConnectionState, RendererClient } from '../api/client'
 import { useHost } from '../api/ClientContext'
+import { OutboxStatusItem } from '../annotate/OutboxIndicator'
 import { GitDialogs } from '../git/GitDialogs'
 import { BranchStatus, SyncButtons, useBranchRefresh } from '../git/GitStatus'
 import { useProjectStore } from '../project/useProjectStore'
@@ -23,6 +24,7 @@ export function StatusBar() {
       <BranchStatus />
       <SyncButtons />
       <span className="status-spacer" />
+      <OutboxStatusItem />
       <span className={`status-item status-connection is-${connection.replace('…', '')}`} data-testid="status-connection" role="status">
         <span className="status-dot" aria-hidden="true" />
         {connection}

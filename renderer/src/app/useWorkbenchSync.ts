@@ -4,6 +4,7 @@
  * hash. Mounted once, by App.
  */
 import { useEffect } from 'react'
+import { OBJECT_KINDS } from '../../../common/schemas/project'
 import type { RendererClient } from '../api/client'
 import { clearObjects, reloadChangedKinds } from '../objects/useObjectsStore'
 import { applyProjectChanged, loadProjectState } from '../project/projectActions'
@@ -19,7 +20,7 @@ export function useWorkbenchSync(client: RendererClient): void {
     void loadProjectState(client)
     let wasConnected = client.connection() === 'connected'
     const reloadAfterReconnect = () => {
-      reloadChangedKinds(client, ['prompt', 'dataset', 'model', 'scorer', 'evaluation'])
+      reloadChangedKinds(client, OBJECT_KINDS)
       void reloadOpenPrompt(client)
     }
     const stops = [

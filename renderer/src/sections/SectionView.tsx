@@ -1,5 +1,6 @@
 /** Which component shows each section, with the wording of the sections not built yet. */
 import type { SectionId } from '../../../common/commands'
+import { AnnotateSection } from '../annotate/AnnotateSection'
 import { EvaluationsSection } from '../evals/EvaluationsSection'
 import { LazyDatasetsSection } from '../datasets/LazyDatasetsSection'
 import { MonitorSection } from '../monitor/MonitorSection'
@@ -22,14 +23,7 @@ export function SectionView({ section }: { section: SectionId }) {
     case 'evaluations':
       return <EvaluationsSection />
     case 'annotate':
-      return (
-        <PlaceholderSection title="Annotate" emptyTitle="Nothing to annotate yet">
-          <p>
-            Label model outputs and dataset rows offline with the keyboard, then keep the labels as a new dataset
-            version — coming with annotation queues.
-          </p>
-        </PlaceholderSection>
-      )
+      return <AnnotateSection />
     case 'monitor':
       return <MonitorSection />
   }

@@ -17,12 +17,13 @@
 import Dexie, { type EntityTable } from 'dexie'
 import type { ObjectKind } from '../../../common/schemas/project'
 import type { SectionId } from '../../../common/commands'
+import type { AnnotationInput } from '../../../common/schemas/annotation'
 
 /** The IndexedDB database name. */
 export const UI_DB_NAME = 'weft-ui'
 
 /** The newest schema version; bump it with each `this.version(n)`. */
-export const UI_DB_VERSION = 1
+export const UI_DB_VERSION = 2
 
 /** The user's theme choice; `system` follows prefers-color-scheme. */
 export type ThemePreference = 'system' | 'light' | 'dark'
@@ -34,6 +35,8 @@ export interface SettingsMap {
   theme: ThemePreference
   /** Saved filter sets of the trace list, by name (values as typed in the filter bar). */
   traceViews: SavedTraceView[]
+  /** The name this window annotates under (Annotate section); '' until asked. */
+  annotator: string
 }
 
 /** A named trace-list filter set. */
@@ -68,11 +71,33 @@ export interface DraftRow {
   updatedAt: string
 }
 
+/**
+ * An annotation waiting to reach the workbench (Annotate section). Written
+ * before `annotations.submit` is called, so a closed window, a crashed or
+ * restarted server loses nothing; one row per annotation id, so a newer edit
+ * replaces an older one that has not been sent yet.
+ */
+export interface OutboxRow {
+  /** The annotation id (also `annotation.id`). */
+  id: string
+  projectDir: string
+  /** The queue, for the view that merges pending labels with stored ones. */
+  queue: string
+  annotation: AnnotationInput
+  /** `rejected`: the workbench refused it; it stays, with `error`, until edited, retried or discarded. */
+  state: 'pending' | 'rejected'
+  /** Why it was refused: the field path and the server's message. */
+  error: { path: string; message: string } | null
+  /** Sending attempts so far (for the retry backoff and the indicator). */
+  attempts: number
+}
+
 /** The Dexie database with its numbered schema history. */
 export class UiDatabase extends Dexie {
   settings!: EntityTable<SettingRow, 'key'>
   openTabs!: EntityTable<OpenTabRow, 'projectDir'>
   drafts!: Dexie.Table<DraftRow, [string, ObjectKind, string]>
+  outbox!: EntityTable<OutboxRow, 'id'>
 
   constructor(name: string = UI_DB_NAME) {
     super(name)
@@ -81,6 +106,10 @@ export class UiDatabase extends Dexie {
       settings: 'key',
       openTabs: 'projectDir',
       drafts: '[projectDir+kind+name], projectDir, updatedAt',
+    })
+    // Version 2 (issue 10): the annotation outbox. The annotator's name is a settings row, which needs no index.
+    this.version(2).stores({
+      outbox: 'id, projectDir, [projectDir+queue]',
     })
   }
 }

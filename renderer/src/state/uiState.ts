@@ -15,6 +15,7 @@ export const DEFAULT_SETTINGS: SettingsMap = {
   sidebarCollapsed: false,
   theme: 'system',
   traceViews: [],
+  annotator: '',
 }
 
 const SECTION_IDS = new Set<string>(SECTIONS.map((s) => s.id))
@@ -25,6 +26,7 @@ const validators: { [K in keyof SettingsMap]: (v: unknown) => v is SettingsMap[K
   lastSection: (v): v is SectionId => typeof v === 'string' && SECTION_IDS.has(v),
   sidebarCollapsed: (v): v is boolean => typeof v === 'boolean',
   theme: (v): v is SettingsMap['theme'] => typeof v === 'string' && THEMES.has(v),
+  annotator: (v): v is string => typeof v === 'string' && v.length <= 100 && !/[\r\n]/.test(v),
   traceViews: (v): v is SettingsMap['traceViews'] =>
     Array.isArray(v) &&
     v.every((view: unknown) => {

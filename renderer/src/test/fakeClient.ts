@@ -106,5 +106,6 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
   }))
   client.handle('monitor.ops', () => ({ ops: [], models: [], kinds: [], scores: [] }))
   client.handle('monitor.alerts', () => ({ alerts: [] }))
+  client.handle('annotations.queues', () => ({ queues: [] }))
   return client
 }
