@@ -1,4 +1,4 @@
-/** Which component shows each section, with the wording of the sections not built yet. */
+/** Which component shows each section. */
 import type { SectionId } from '../../../common/commands'
 import { AnnotateSection } from '../annotate/AnnotateSection'
 import { EvaluationsSection } from '../evals/EvaluationsSection'
@@ -7,7 +7,6 @@ import { MonitorSection } from '../monitor/MonitorSection'
 import { PlaygroundSection } from '../models/PlaygroundSection'
 import { PromptsSection } from '../prompts/PromptsSection'
 import { TracesSection } from '../traces/TracesSection'
-import { PlaceholderSection } from './PlaceholderSection'
 
 /** The body of one section. */
 export function SectionView({ section }: { section: SectionId }) {
