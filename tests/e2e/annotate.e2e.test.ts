@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { HttpWorkbenchClient } from '../../common/httpClient'
 import { connectWebServer } from '../../main/server/nodeClient'
-import { assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, runWeftCli, saveScreenshot, startWebMode, waitForReady, weftInit, type Session, type WebMode } from './browser'
+import { assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, runWeftCli, saveScreenshot, startWebMode, waitForReady, weftInit, postSpans, type Session, type WebMode } from './browser'
 
 const ROWS = 24
 const LABELLED = 20
@@ -260,7 +260,7 @@ describe('annotate', () => {
       output: `Open Settings, then Security (${n}).`,
       attributes: { env: 'prod' },
     }))
-    const sent = await fetch(`${server.ingestUrl}/weft/v1/spans`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ spans }) })
+    const sent = await postSpans(server.ingestUrl!, token, spans)
     expect(sent.status).toBe(200)
     const queueFile = path.join(home, 'answers.yaml')
     fs.writeFileSync(queueFile, 'source: {traces: {name: answer, attributes: {env: prod}}}\nfields:\n  - {name: helpful, type: binary}\nwriteBack: {dataset: gold}\n')

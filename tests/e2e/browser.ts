@@ -333,3 +333,8 @@ export async function endSession(session: Session, task: { name: string; result?
   session.requests.assertLocalOnly()
   return session.errors.filter((e) => !expectedStatuses.some((status) => e.includes(`status of ${status}`)))
 }
+
+/** POSTs spans to an ingest server's native door (`/weft/v1/spans`) with a project token; the caller checks the reply. */
+export function postSpans(ingestUrl: string, token: string, spans: unknown[]): Promise<Response> {
+  return fetch(`${ingestUrl}/weft/v1/spans`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ spans }) })
+}

@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { openTraceDb } from '../../main/traces/db'
 import { TRACE_DB_FILE } from '../../main/traces/projects'
-import { REPO_ROOT, assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, startWebMode, waitForReady, weftInit, type Session, type WebMode, runWeftCli } from './browser'
+import { REPO_ROOT, assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, saveScreenshot, startWebMode, waitForReady, weftInit, type Session, type WebMode, runWeftCli, postSpans } from './browser'
 import { findSpan } from '../node/findSpan'
 
 let browser: Browser
@@ -18,14 +18,6 @@ let session: Session | undefined
 let home: string
 
 const weft = (...args: string[]) => runWeftCli(home, ...args)
-
-async function sendSpans(url: string, token: string, spans: unknown[]): Promise<Response> {
-  return fetch(`${url}/weft/v1/spans`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ spans }),
-  })
-}
 
 beforeAll(async () => {
   assertBuilt()
@@ -165,7 +157,7 @@ describe('a crash in the middle of ingest', () => {
           output: 'x'.repeat(200),
         }))
         try {
-          const reply = await sendSpans(server.ingestUrl!, token, spans)
+          const reply = await postSpans(server.ingestUrl!, token, spans)
           if (reply.status !== 200) return
           acknowledged.push(...spans.map((s) => s.id))
         } catch {
@@ -208,7 +200,7 @@ describe('the ingest worker thread (the built out/main/ingestWorker.js)', () => 
       const { token } = await workbench.call('ingest.info', {})
       const events: number[] = []
       workbench.on('traces.added', (e) => events.push(e.spans))
-      const reply = await sendSpans(started.server!.url, token, [{ id: 'w1', traceId: 'wt', name: 'from-worker', startMs: 1, endMs: 2 }])
+      const reply = await postSpans(started.server!.url, token, [{ id: 'w1', traceId: 'wt', name: 'from-worker', startMs: 1, endMs: 2 }])
       expect(reply.status).toBe(200)
       const read = await fetch(`${started.server!.url}/weft/v1/prompts/render`, {
         method: 'POST',

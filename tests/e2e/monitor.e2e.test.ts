@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { addFeedback } from '../../main/traces/feedback'
 import { openTraceDb } from '../../main/traces/db'
 import { TRACE_DB_FILE } from '../../main/traces/projects'
-import { assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, runWeftCli, saveScreenshot, startWebMode, waitForReady, weftInit, type Session, type WebMode } from './browser'
+import { assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, runWeftCli, saveScreenshot, startWebMode, waitForReady, weftInit, postSpans, type Session, type WebMode } from './browser'
 
 let browser: Browser
 let session: Session | undefined
@@ -47,8 +47,7 @@ function traces(count: number, { failing = 0, minutes = 30, op = 'answer' } = {}
 }
 
 async function send(server: WebMode, token: string, spans: unknown[]): Promise<void> {
-  const response = await fetch(`${server.ingestUrl}/weft/v1/spans`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ spans }) })
-  expect(response.status).toBe(200)
+  expect((await postSpans(server.ingestUrl!, token, spans)).status).toBe(200)
 }
 
 const total = (page: Page) => page.getByTestId('monitor-total-count').textContent()

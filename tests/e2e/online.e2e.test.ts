@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, runWeftCli, saveScreenshot, startWebMode, waitForReady, weftInit, type Session, type WebMode } from './browser'
+import { assertBuilt, endSession, launchBrowser, makeTempDir, openSession, removeDir, runWeftCli, saveScreenshot, startWebMode, waitForReady, weftInit, postSpans, type Session, type WebMode } from './browser'
 import { completion, startFakeOpenAI, type FakeOpenAI } from '../node/fakeOpenAI'
 
 let browser: Browser
@@ -20,12 +20,7 @@ let fake: FakeOpenAI
 const weft = (...args: string[]) => runWeftCli(home, ...args)
 
 async function sendSpans(url: string, token: string, spans: unknown[]): Promise<void> {
-  const response = await fetch(`${url}/weft/v1/spans`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ spans }),
-  })
-  expect(response.status).toBeLessThan(300)
+  expect((await postSpans(url, token, spans)).status).toBeLessThan(300)
 }
 
 /** An LLM call of the support app, as the SDK sends it. */

@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react'
 import { ALERT_METRIC_LABELS, ALERT_METRICS, formatAlertValue, type Alert } from '../../../common/schemas/monitor'
 import { useClient } from '../api/ClientContext'
 import { errorMessage } from '../api/errors'
+import { ModelSelect, OpSelect } from './pickers'
 import { deleteAlert, NO_MODEL, saveAlert, useMonitorStore } from './useMonitorStore'
 
 type Metric = Alert['metric']
@@ -100,26 +101,11 @@ export function AlertsPanel() {
           )}
           <label>
             Op
-            <select aria-label="Alert op" value={draft.op} onChange={(e) => set({ op: e.target.value })}>
-              <option value="">any op</option>
-              {draft.op && !ops?.ops.some((o) => o.name === draft.op) && <option value={draft.op}>{draft.op}</option>}
-              {ops?.ops.map((o) => (
-                <option key={o.name} value={o.name}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
+            <OpSelect label="Alert op" anyLabel="any op" value={draft.op} ops={ops} onChange={(op) => set({ op })} />
           </label>
           <label>
             Model
-            <select aria-label="Alert model" value={draft.model} onChange={(e) => set({ model: e.target.value })}>
-              <option value="">any model</option>
-              {ops?.models.map((m) => (
-                <option key={m.name || NO_MODEL} value={m.name || NO_MODEL}>
-                  {m.name || 'no model'}
-                </option>
-              ))}
-            </select>
+            <ModelSelect label="Alert model" anyLabel="any model" value={draft.model} ops={ops} onChange={(model) => set({ model })} />
           </label>
           <label>
             When

@@ -9,6 +9,7 @@ import { SPAN_KINDS } from '../../../common/schemas/span'
 import { useClient } from '../api/ClientContext'
 import { EmptyState } from '../ui/EmptyState'
 import { formatChartValue } from './chartSeries'
+import { ModelSelect, OpSelect } from './pickers'
 import { MONITOR_RANGES, NO_MODEL, setView, useMonitorStore, type DashboardView, type RangeId } from './useMonitorStore'
 
 const MonitorCharts = lazy(() => import('./MonitorCharts'))
@@ -97,26 +98,11 @@ function Controls({ view, ops, onChange, loading }: { view: DashboardView; ops: 
       </label>
       <label className="monitor-field">
         Op
-        <select aria-label="Op" value={view.op} onChange={(e) => onChange({ op: e.target.value })}>
-          <option value="">all ops</option>
-          {view.op && !ops?.ops.some((o) => o.name === view.op) && <option value={view.op}>{view.op}</option>}
-          {ops?.ops.map((o) => (
-            <option key={o.name} value={o.name}>
-              {o.name}
-            </option>
-          ))}
-        </select>
+        <OpSelect label="Op" anyLabel="all ops" value={view.op} ops={ops} onChange={(op) => onChange({ op })} />
       </label>
       <label className="monitor-field">
         Model
-        <select aria-label="Model" value={view.model} onChange={(e) => onChange({ model: e.target.value })}>
-          <option value="">all models</option>
-          {ops?.models.map((m) => (
-            <option key={m.name || NO_MODEL} value={m.name || NO_MODEL}>
-              {m.name || 'no model'}
-            </option>
-          ))}
-        </select>
+        <ModelSelect label="Model" anyLabel="all models" value={view.model} ops={ops} onChange={(model) => onChange({ model })} />
       </label>
       <label className="monitor-field">
         Kind
