@@ -28,12 +28,24 @@ export interface ActiveRule {
   id: string
   sampleRate: number
   matches(span: FilterableSpan): boolean
+  /** Whether it may score Weft's own traces (evaluation rows, playground runs): only when its filter asks for them. */
+  ownTraces: boolean
 }
 
 /** Compiles the rules that score live traffic (not paused). */
 export function activeRules(rules: readonly OnlineRule[]): ActiveRule[] {
-  return rules.filter((r) => !r.paused).map((r) => ({ id: r.id, sampleRate: r.sampleRate, matches: compileFilter(r.filter) }))
+  return rules
+    .filter((r) => !r.paused)
+    .map((r) => ({ id: r.id, sampleRate: r.sampleRate, matches: compileFilter(r.filter), ownTraces: r.filter.kind === 'evaluation' || Object.hasOwn(r.filter.attributes, 'weft.source') }))
 }
+
+/**
+ * Whether a trace is Weft's own work rather than production traffic: an
+ * evaluation row (its root is an `evaluation` span; Weave evaluations too) or
+ * a playground run (`weft.source: run`). A rule on LLM calls would otherwise
+ * also score, and pay a judge for, every call of every evaluation run.
+ */
+const OWN_SOURCES = ['"weft.source":"eval"', '"weft.source":"run"']
 
 const isFinished = (span: Pick<CandidateRow, 'status' | 'end_ms'>) => span.end_ms !== null && span.status !== 'running'
 
@@ -43,7 +55,14 @@ export class SpanRecorder {
   private readonly upgrade
   private readonly bump
 
+  private readonly root
+  /** Per trace, whether it is Weft's own (see {@link OWN_SOURCES}); cleared with each {@link flush}. */
+  private readonly own = new Map<string, boolean>()
+
   constructor(db: Database.Database) {
+    this.root = db.prepare<[string], { kind: string; attributes: string | null }>(
+      'SELECT t.root_kind AS kind, s.attributes AS attributes FROM traces t LEFT JOIN spans s ON s.trace_seq = t.seq AND s.id = t.root_span_id WHERE t.trace_id = ?',
+    )
     this.insert = db.prepare('INSERT OR IGNORE INTO online_spans (rule_id, trace_id, span_id, state, priority, job) VALUES (?, ?, ?, ?, ?, ?)')
     // A span the rule skipped at a lower sample rate is in the sample now (the rate went up): it is queued after all.
     this.upgrade = db.prepare("UPDATE online_spans SET state = 'queued', priority = ?, job = ? WHERE rule_id = ? AND trace_id = ? AND span_id = ? AND state = 'skipped'")
@@ -54,6 +73,7 @@ export class SpanRecorder {
   record(span: Pick<CandidateRow, 'id' | 'trace_id'> & FilterableSpan, rules: readonly ActiveRule[], counts: Map<string, { matched: number; sampled: number }>, priority: number, job: string | null): void {
     for (const rule of rules) {
       if (!rule.matches(span)) continue
+      if (!rule.ownTraces && this.isOwn(span.trace_id)) continue
       const sampled = isSampled(span.id, rule.sampleRate)
       const added = this.insert.run(rule.id, span.trace_id, span.id, sampled ? 'queued' : 'skipped', priority, job).changes === 1
       const upgraded = !added && sampled && this.upgrade.run(priority, job, rule.id, span.trace_id, span.id).changes === 1
@@ -68,6 +88,17 @@ export class SpanRecorder {
   /** Writes the counters gathered by {@link record}. */
   flush(counts: Map<string, { matched: number; sampled: number }>): void {
     for (const [id, c] of counts) this.bump.run(c.matched, c.sampled, id)
+    this.own.clear()
+  }
+
+  private isOwn(traceId: string): boolean {
+    let own = this.own.get(traceId)
+    if (own === undefined) {
+      const root = this.root.get(traceId)
+      own = root !== undefined && (root.kind === 'evaluation' || OWN_SOURCES.some((s) => root.attributes?.includes(s) === true))
+      this.own.set(traceId, own)
+    }
+    return own
   }
 }
 

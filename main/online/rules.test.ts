@@ -98,6 +98,43 @@ describe('rule validation', () => {
   })
 })
 
+describe("Weft's own traces", () => {
+  let dir: string
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-online-own-'))
+  })
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+  it('are left to rules that ask for them: evaluation rows and playground runs are not production traffic', () => {
+    const db = openTraceDb(path.join(dir, 'traces.db'))
+    try {
+      const rule = (name: string, filter: Record<string, unknown>) => saveRule(db.sqlite, OnlineRuleInputSchema.parse({ name, filter, sampleRate: 1, scorers: [{ id: 'json', type: 'json-valid' }] }), 10)
+      rule('llm calls', { kind: 'llm' })
+      rule('eval calls', { kind: 'llm', attributes: { 'weft.prompt': 'prompt:p@1' } })
+      rule('eval rows', { kind: 'evaluation' })
+      const discovery = new LiveDiscovery(db.sqlite)
+      discovery.skipToEnd()
+      db.insertSpans([
+        // Production: an app's root and its LLM call.
+        { id: 'a', traceId: 'app', name: 'answer', kind: 'chain', startMs: 1, endMs: 9 },
+        { id: 'a1', traceId: 'app', parentId: 'a', name: 'chat', kind: 'llm', startMs: 2, endMs: 8 },
+        // An evaluation row: its root, the target's LLM call (no weft.source of its own), a scorer.
+        { id: 'e', traceId: 'row', name: 'eval triage', kind: 'evaluation', startMs: 1, endMs: 9, attributes: { 'weft.source': 'eval' } },
+        { id: 'e1', traceId: 'row', parentId: 'e', name: 'openai.chat', kind: 'llm', startMs: 2, endMs: 8, attributes: { 'weft.prompt': 'prompt:p@1' } },
+        // A playground run.
+        { id: 'p', traceId: 'run', name: 'openai.chat', kind: 'llm', startMs: 1, endMs: 9, attributes: { 'weft.source': 'run', 'weft.prompt': 'prompt:p@1' } },
+      ])
+      discovery.discover(activeRules(listRules(db.sqlite)), 100)
+      const matched = Object.fromEntries(listRules(db.sqlite).map((r) => [r.name, r.counters.matched]))
+      // The app's call only. 'eval calls' names weft.prompt, not weft.source, so it stays on production traffic
+      // (where no call has that prompt); a rule on the evaluation kind asks for evaluation rows and gets them.
+      expect(matched).toEqual({ 'llm calls': 1, 'eval calls': 0, 'eval rows': 1 })
+    } finally {
+      db.close()
+    }
+  })
+})
+
 describe('the online migration', () => {
   let dir: string
   beforeEach(() => {
