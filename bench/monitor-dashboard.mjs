@@ -33,6 +33,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { chromium } from 'playwright-core'
+import { sendTraces } from './lib/sendTraces.mjs'
 import { apiCaller, ingestSender, startWeftServe } from './lib/weftServe.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -97,24 +98,9 @@ function makeTrace(t, startMs, prefix = 'm') {
   ]
 }
 
-/** Sends `count` spans of traces started at `start(t)`, two requests in flight; returns spans/s. */
-async function fill(send, count, start, prefix, firstTrace = 0) {
-  const started = performance.now()
-  let next = 0
-  const lane = async () => {
-    while (next < count) {
-      const from = next
-      next = Math.min(count, next + BATCH)
-      const batch = []
-      for (let t = Math.floor(from / 4); t * 4 < next; t++) {
-        const spans = makeTrace(firstTrace + t, start(t), prefix)
-        for (let level = 0; level < 4; level++) if (t * 4 + level >= from && t * 4 + level < next) batch.push(spans[level])
-      }
-      await send(batch)
-    }
-  }
-  await Promise.all([lane(), lane()])
-  return count / ((performance.now() - started) / 1000)
+/** Sends `count` spans of traces started at `start(t)` (four spans a trace); returns spans/s. */
+function fill(send, count, start, prefix, firstTrace = 0) {
+  return sendTraces({ send, count, batch: BATCH, spansPerTrace: 4, trace: (t) => makeTrace(firstTrace + t, start(t), prefix) })
 }
 
 function cacheFile() {
